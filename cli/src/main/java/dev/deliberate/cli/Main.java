@@ -1,0 +1,89 @@
+package dev.deliberate.cli;
+
+import dev.deliberate.core.DeliberateException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point of the {@code deliberate} command line. Subcommands live in their own classes, one package per area
+ * ({@code dev.deliberate.cli.core}, {@code .dicom}, {@code .robot}); they are listed here.
+ */
+@Command(
+        name = "deliberate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Reasoning models for medical imaging and robotics.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command line and returns the process exit code. */
+    static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handleError);
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        System.out.flush();
+        System.err.flush();
+        // The native inference runtime may keep non-daemon threads alive; the CLI is done, so end the process.
+        Runtime.getRuntime().halt(code);
+    }
+
+    /**
+     * One clear line for expected failures (bad arguments, bad files), the stack trace only with {@code --debug}.
+     */
+    private static int handleError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean debug = parsed.hasMatchedOption("--debug")
+                || (parsed.subcommand() != null && deepHasDebug(parsed));
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof DeliberateException || e instanceof java.io.IOException
+                || e instanceof IllegalArgumentException) {
+            err.println("deliberate: " + message);
+        } else {
+            err.println("deliberate: unexpected error: " + e);
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        } else if (!(e instanceof DeliberateException)) {
+            err.println("(run again with --debug for details)");
+        }
+        err.flush();
+        return e instanceof IllegalArgumentException ? 2 : 1;
+    }
+
+    private static boolean deepHasDebug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reports the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"deliberate " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
