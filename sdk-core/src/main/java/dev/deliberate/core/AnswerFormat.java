@@ -1,0 +1,67 @@
+package dev.deliberate.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * The form the answer must take. Thinking is never constrained: the format applies to the answer phase only.
+ */
+public sealed interface AnswerFormat permits AnswerFormat.Text, AnswerFormat.Json {
+
+    /** Free text. */
+    static AnswerFormat text() {
+        return Text.INSTANCE;
+    }
+
+    /**
+     * A JSON value that validates against {@code schema}. The schema is checked when the format is made: invalid JSON
+     * Schema fails here with {@link InvalidSchemaException}, not later during generation.
+     */
+    static AnswerFormat jsonSchema(JsonNode schema) {
+        return new Json(schema);
+    }
+
+    /** As {@link #jsonSchema(JsonNode)}, from the schema's JSON text. */
+    static AnswerFormat jsonSchema(String schemaJson) {
+        return new Json(JsonSchemas.parse(schemaJson));
+    }
+
+    /** Free-text answers. */
+    enum Text implements AnswerFormat {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /**
+     * An answer that must be a JSON value valid against a JSON Schema.
+     *
+     * @param schema the JSON Schema (draft 2020-12 unless the schema's {@code $schema} names another draft)
+     */
+    record Json(JsonNode schema) implements AnswerFormat {
+        /** Checks that the schema is a valid JSON Schema. */
+        public Json {
+            Objects.requireNonNull(schema, "schema");
+            schema = schema.deepCopy();
+            JsonSchemas.checkSchema(schema);
+        }
+
+        @Override
+        public JsonNode schema() {
+            return schema.deepCopy();
+        }
+
+        /** The schema as compact JSON text. */
+        public String schemaJson() {
+            return schema.toString();
+        }
+
+        /**
+         * Validates a parsed answer against the schema.
+         *
+         * @return the validation errors; empty when {@code answer} is valid
+         */
+        public java.util.List<String> validate(JsonNode answer) {
+            return JsonSchemas.validate(schema, answer);
+        }
+    }
+}

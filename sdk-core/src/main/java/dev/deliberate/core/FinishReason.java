@@ -1,0 +1,15 @@
+package dev.deliberate.core;
+
+/** Why a reasoning call ended. Whatever the reason, except {@link #CANCELLED}, an answer was produced. */
+public enum FinishReason {
+    /** The model closed its thinking and ended its answer by itself (or reached a stop string). */
+    STOP,
+    /** The thinking token budget was spent; the SDK closed the thinking and the model then answered. */
+    THINKING_BUDGET,
+    /** The thinking deadline passed; the SDK closed the thinking and the model then answered. */
+    DEADLINE,
+    /** The answer reached its own token bound before the model ended it. */
+    LENGTH,
+    /** The caller cancelled the call; thinking and answer hold what was produced until then. */
+    CANCELLED
+}
