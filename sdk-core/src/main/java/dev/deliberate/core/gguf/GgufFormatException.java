@@ -11,7 +11,9 @@ import dev.deliberate.core.DeliberateException;
 public final class GgufFormatException extends DeliberateException {
     private static final long serialVersionUID = 1L;
 
+    /** The file (or other source) that was read. */
     private final String source;
+    /** Byte offset of the problem. */
     private final long offset;
 
     /**
