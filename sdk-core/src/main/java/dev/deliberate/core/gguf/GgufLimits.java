@@ -3,7 +3,8 @@ package dev.deliberate.core.gguf;
 /**
  * Upper bounds the reader enforces on top of "no more than the file holds". The defaults accept every published
  * model we know of (the largest vocabularies have about 260,000 tokens; chat templates are a few kilobytes) while a
- * hostile header cannot make the reader allocate more than a small multiple of the file's own size.
+ * hostile header cannot make the reader allocate more than a small multiple of the file's own size (numbers are
+ * kept in primitive arrays: at most 8 bytes of heap per byte of file, for an array of UINT8).
  *
  * @param maxTensors       most tensor descriptions accepted
  * @param maxMetadataKeys  most metadata entries accepted
@@ -23,9 +24,9 @@ public record GgufLimits(int maxTensors, int maxMetadataKeys, int maxStringBytes
     }
 
     /**
-     * @return 1,048,576 tensors, 65,536 keys, 16 MiB strings, 16,777,216 array elements, arrays nested 3 deep
+     * @return 1,048,576 tensors, 65,536 keys, 16 MiB strings, 4,194,304 array elements, arrays nested 3 deep
      */
     public static GgufLimits defaults() {
-        return new GgufLimits(1 << 20, 1 << 16, 16 << 20, 1 << 24, 3);
+        return new GgufLimits(1 << 20, 1 << 16, 16 << 20, 1 << 22, 3);
     }
 }

@@ -71,7 +71,7 @@ class GgufFuzzTest {
         readsOrFailsTyped(Arrays.copyOf(valid, Math.min(length, valid.length)));
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void mutatedValidFilesReadOrFailTyped(@ForAll("mutations") List<int[]> mutations) {
         byte[] bytes = valid.clone();
         for (int[] m : mutations) {

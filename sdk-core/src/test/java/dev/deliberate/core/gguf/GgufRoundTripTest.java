@@ -64,6 +64,36 @@ class GgufRoundTripTest {
         assertTrue(gguf.tensors().isEmpty());
     }
 
+    /** Bytes assembled by hand from the format description, independent of {@link GgufWriter}. */
+    @Test
+    void handAssembledHeaderIsReadAsTheFormatSpecifies() throws IOException {
+        HeaderBytes h = HeaderBytes.gguf(2, 2, 3)
+                .kvU32("general.alignment", 16)
+                .str("general.architecture").u32(8).str("llama")
+                .str("tokenizer.ggml.scores").u32(9).u32(6).u64(2).u32(Float.floatToIntBits(-1.5f)).u32(0)
+                .tensor("blk.0.w", GgmlType.Q4_K.code(), 0, 256, 2)
+                .tensor("odd", 77, 288, 5); // a type this version does not know
+        int pad = (16 - h.size() % 16) % 16;
+        h.zeros(pad).zeros(288).zeros(40);
+        Path file = dir.resolve("hand.gguf");
+        Files.write(file, h.bytes());
+
+        GgufFile gguf = GgufFile.read(file);
+        assertEquals(2, gguf.version());
+        assertEquals(16, gguf.alignment());
+        assertEquals(h.size() - 288 - 40, gguf.dataOffset());
+        assertEquals("llama", gguf.architecture().orElseThrow());
+        assertArrayEquals(new double[] {-1.5, 0}, gguf.getArray("tokenizer.ggml.scores").orElseThrow().doubles());
+        GgufTensorInfo q = gguf.tensor("blk.0.w").orElseThrow();
+        assertEquals(List.of(256L, 2L), q.shape());
+        assertEquals(2 * 144, q.byteSize().getAsLong()); // two Q4_K blocks of 256
+        GgufTensorInfo odd = gguf.tensor("odd").orElseThrow();
+        assertTrue(odd.type().isEmpty());
+        assertEquals("type 77", odd.typeName());
+        assertEquals(5, odd.elementCount());
+        assertEquals(517, GgufSummary.of(gguf).parameterCount());
+    }
+
     @Test
     void metadataKeepsFileOrder() throws IOException {
         GgufWriter w = new GgufWriter();
