@@ -97,6 +97,23 @@ class CoreCommandsTest {
     }
 
     @Test
+    void inspectMetadataListsEveryKeyAndTensor() {
+        Path model = dir.resolve("t.gguf");
+        assertEquals(0, run("testmodel", "--preset", "tiny", "--out", model.toString()), err());
+        assertEquals(0, run("inspect", "--metadata", model.toString()), err());
+        String text = out();
+        assertTrue(text.contains("  tokenizer.ggml.pre = deepseek-r1-qwen"), text);
+        assertTrue(text.contains("  tokenizer.ggml.tokens = [STRING x 512: "), text);
+        assertTrue(text.contains("  blk.1.ffn_down.weight F32 [128, 64] @"), text);
+    }
+
+    @Test
+    void inspectOfADirectoryFailsWithOneLine() {
+        assertEquals(1, run("inspect", dir.toString()));
+        assertEquals("deliberate: " + dir + " is a directory, not a .gguf file", err().strip());
+    }
+
+    @Test
     void inspectOfAMissingFileFailsWithOneLine() {
         Path missing = dir.resolve("missing.gguf");
         assertEquals(1, run("inspect", missing.toString()));

@@ -45,6 +45,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (Files.isDirectory(file)) {
+            throw new CommandFailedException(file + " is a directory, not a .gguf file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new CommandFailedException("no such file: " + file);
         }
