@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hugging Face tokenizer reading the generated tokenizer.json, applies the R1 chat template and generates
  * deterministically.
  */
-class TestModelLlamaIT {
+class LlamaCppRunsTestModelIT {
 
     @TempDir
     static Path dir;
