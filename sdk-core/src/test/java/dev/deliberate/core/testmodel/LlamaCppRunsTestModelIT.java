@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.deliberate.core.gguf.GgmlType;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
@@ -130,6 +131,37 @@ class LlamaCppRunsTestModelIT {
         String second = jinja.complete(p);
         assertFalse(first.isEmpty());
         assertEquals(first, second);
+    }
+
+    /**
+     * The BENCH preset's encoding (Q8_0) and vocabulary (32,000 tokens) in a model small enough for a test: llama.cpp
+     * must accept the quantized blocks and agree with Hugging Face tokenizers on the larger vocabulary.
+     */
+    @Test
+    void q8ModelWithTheBenchVocabularyRunsAndTokenizesLikeHuggingFace() throws Exception {
+        TestModelSpec spec = new TestModelSpec("q8-bench-vocab", 128, 2, 4, 2, 256, 32_000, 200, 1024,
+                GgmlType.Q8_0);
+        TestModelGenerator gen = new TestModelGenerator(spec, 11);
+        Path gguf = dir.resolve("q8.gguf");
+        Path json = dir.resolve("q8.tokenizer.json");
+        gen.writeGguf(gguf);
+        gen.writeTokenizerJson(json);
+        String text = TestModelVocabulary.USER + "What is two plus two?" + TestModelVocabulary.ASSISTANT
+                + TestModelVocabulary.THINK + "\nLet me think: 2 + 2 = 4." + TestModelVocabulary.END_THINK;
+        try (LlamaModel model = open(gguf, true);
+                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json,
+                        Map.of("addSpecialTokens", "false"))) {
+            int[] ids = model.encode(text);
+            assertArrayEquals(tokenizer.encode(text, false, false).getIds(),
+                    Arrays.stream(ids).asLongStream().toArray());
+            assertEquals(gen.vocabulary().id(TestModelVocabulary.USER), ids[0]);
+            assertEquals(31_991, gen.vocabulary().id(TestModelVocabulary.BOS)); // as in the Python reference
+            InferenceParameters p = new InferenceParameters("The answer is").setTemperature(0f).setNPredict(16)
+                    .setSeed(7).setIgnoreEos(true);
+            String first = model.complete(p);
+            assertFalse(first.isEmpty());
+            assertEquals(first, model.complete(p));
+        }
     }
 
     @Test
