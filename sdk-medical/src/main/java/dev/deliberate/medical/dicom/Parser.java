@@ -211,7 +211,37 @@ final class Parser {
                 break;
             }
         }
+        if (!explicit) {
+            resolveAmbiguousVRs(list);
+        }
         return new DicomObject(DicomObject.sortedUnique(list), itemStart);
+    }
+
+    /**
+     * Implicit VR data leaves "US or SS" attributes ambiguous; like DCMTK and pydicom, use SS when the dataset's
+     * Pixel Representation (0028,0103) says pixels are signed.
+     */
+    private void resolveAmbiguousVRs(List<DicomElement> list) {
+        boolean signed = false;
+        for (DicomElement e : list) {
+            if (e.tag() == 0x00280103) {
+                long[] v = e.vr() == VR.US ? e.longs() : new long[0];
+                signed = v.length > 0 && v[0] == 1;
+                break;
+            }
+        }
+        if (!signed) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            DicomElement e = list.get(i);
+            if (e.vr() == VR.US && !Tag.isPrivate(e.tag())) {
+                java.util.Optional<DictionaryEntry> d = dict.entry(e.tag());
+                if (d.isPresent() && d.get().vrs().contains(VR.SS)) {
+                    list.set(i, e.withVR(VR.SS));
+                }
+            }
+        }
     }
 
     /** Reads one element; null for an item delimiter (or a stray one that is skipped). */
@@ -272,7 +302,7 @@ final class Parser {
                 return new DicomElement(tag, VR.UN, readSequence(tag, -1, depth, cs, true), cs);
             }
             if (vr == VR.OB || vr == VR.OW) {
-                return DicomElement.ofEncapsulated(tag, readFragments(tag));
+                return DicomElement.ofEncapsulated(tag, explicit ? vr : VR.OB, readFragments(tag));
             }
             throw error("undefined length is not allowed for VR " + vr, start, tag);
         }
