@@ -190,9 +190,13 @@ final class Parser {
                     break;
                 }
             } else if (in.remaining() == 0) {
-                if (inItem) {
+                if (inItem && !opt.allowTruncated()) {
                     throw error("data ends inside an item of undefined length (no item delimiter)", in.pos, null);
                 }
+                break;
+            }
+            if (opt.allowTruncated() && in.remaining() < 8) {
+                in.pos = in.length; // a header cut short: nothing more can be read
                 break;
             }
             long start = in.pos;
@@ -310,7 +314,11 @@ final class Parser {
             throw error("value length " + len + " exceeds the maximum of " + opt.maxElementLength(), start, tag);
         }
         if (len > in.remaining()) {
-            throw error("value length " + len + " exceeds the " + in.remaining() + " bytes that remain", start, tag);
+            if (!opt.allowTruncated()) {
+                throw error("value length " + len + " exceeds the " + in.remaining() + " bytes that remain", start,
+                        tag);
+            }
+            len = in.remaining(); // lenient: keep the bytes that are there
         }
         if (end >= 0 && in.pos + len > end) {
             throw error("value length " + len + " overruns the enclosing item, which ends at " + end, start, tag);
@@ -388,6 +396,10 @@ final class Parser {
                 if (end >= 0 && in.pos >= end) {
                     break;
                 }
+                if (opt.allowTruncated() && in.remaining() < 8) {
+                    in.pos = in.length;
+                    break;
+                }
                 long itemStart = in.pos;
                 int g = in.u16(bigEndian, tag);
                 int el = in.u16(bigEndian, tag);
@@ -413,6 +425,9 @@ final class Parser {
                         throw error("item overruns its sequence, which ends at " + end, itemStart, tag);
                     }
                 } else {
+                    if (ilen > in.remaining() && opt.allowTruncated()) {
+                        ilen = in.remaining();
+                    }
                     if (ilen > in.remaining()) {
                         throw error("item length " + ilen + " exceeds the " + in.remaining() + " bytes that remain",
                                 itemStart, tag);
@@ -437,6 +452,10 @@ final class Parser {
         List<BulkData> fragments = new ArrayList<>();
         boolean first = true;
         while (true) {
+            if (opt.allowTruncated() && in.remaining() < 8) {
+                in.pos = in.length;
+                break;
+            }
             long itemStart = in.pos;
             int g = in.u16(bigEndian, tag);
             int el = in.u16(bigEndian, tag);
@@ -447,6 +466,9 @@ final class Parser {
             }
             if (itemTag != Tag.ITEM) {
                 throw error("expected a fragment item (FFFE,E000) but found " + Tag.toString(itemTag), itemStart, tag);
+            }
+            if (ilen != UNDEFINED && ilen > in.remaining() && opt.allowTruncated()) {
+                ilen = in.remaining();
             }
             if (ilen == UNDEFINED || ilen > in.remaining()) {
                 throw error("fragment length " + ilen + " exceeds the " + in.remaining() + " bytes that remain",
