@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.zip.Deflater;
@@ -96,8 +97,77 @@ public final class DicomWriter {
         return ts.bigEndian() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : ts;
     }
 
-    /** Writes a Part 10 file to a stream (not closed). */
+    /**
+     * Writes a Part 10 file to a stream (not closed). A DICOMDIR (a dataset with a Directory Record Sequence read from
+     * a file) gets its record offsets rewritten to the positions the records have in the new file.
+     */
     public void write(DicomFile file, OutputStream out) throws IOException {
+        if (file.dataset().contains(Tags.DirectoryRecordSequence) && !file.transferSyntax().deflated()) {
+            file = withDirectoryOffsets(file);
+        }
+        writeFile(file, out, null);
+    }
+
+    /** Encodes once to learn where each directory record lands, then maps the old offsets to the new ones. */
+    private DicomFile withDirectoryOffsets(DicomFile file) throws IOException {
+        Counting probe = new Counting();
+        List<Long> found = new java.util.ArrayList<>();
+        writeFile(file, probe, found);
+        {
+            List<DicomObject> records = file.dataset().getSequence(Tags.DirectoryRecordSequence).orElseThrow().items();
+            if (found.size() != records.size()) {
+                return file;
+            }
+            java.util.Map<Long, Long> map = new java.util.HashMap<>();
+            for (int i = 0; i < records.size(); i++) {
+                if (records.get(i).sourceOffset().isEmpty()) {
+                    return file; // built by a program: its offsets are the caller's business
+                }
+                map.put(records.get(i).sourceOffset().getAsLong(), found.get(i));
+            }
+            List<DicomObject> remapped = new java.util.ArrayList<>();
+            for (DicomObject r : records) {
+                remapped.add(remap(r, map, Tags.OffsetOfTheNextDirectoryRecord,
+                        Tags.OffsetOfReferencedLowerLevelDirectoryEntity));
+            }
+            DicomObject ds = remap(file.dataset(), map, Tags.OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity,
+                    Tags.OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity).toBuilder()
+                    .setSequence(Tags.DirectoryRecordSequence, remapped).build();
+            return new DicomFile(file.fileMeta(), ds, file.transferSyntax());
+        }
+    }
+
+    private static DicomObject remap(DicomObject o, java.util.Map<Long, Long> map, int... tags) {
+        DicomObject.Builder b = o.toBuilder();
+        for (int t : tags) {
+            java.util.OptionalLong v = o.getLong(t);
+            if (v.isPresent() && v.getAsLong() != 0 && map.containsKey(v.getAsLong())) {
+                b.set(DicomElement.ofLongs(t, VR.UL, map.get(v.getAsLong())));
+            }
+        }
+        b.sourceOffset(o.sourceOffset().orElse(-1));
+        return b.build();
+    }
+
+    /** Counts bytes, discarding them. */
+    private static final class Counting extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /**
+     * @param positions when not null, receives the file offsets of the directory record items (probe pass)
+     */
+    private void writeFile(DicomFile file, OutputStream out, List<Long> positions) throws IOException {
         TransferSyntax ts = transferSyntaxFor(file);
         DicomObject meta = fileMeta(file, ts);
         out.write(new byte[128]);
@@ -112,7 +182,11 @@ public final class DicomWriter {
         }
         metaEnc.element(DicomElement.ofLongs(0x00020000, VR.UL, metaBytes.size()), SpecificCharacterSet.DEFAULT);
         metaBytes.writeTo(out);
-        writeDataset(file.dataset(), ts, out);
+        long start = 132 + 12 + metaBytes.size();
+        if (out instanceof Counting) {
+            ((Counting) out).count = start; // positions in the probe are file offsets
+        }
+        writeDataset(file.dataset(), ts, out, positions);
     }
 
     /**
@@ -121,6 +195,11 @@ public final class DicomWriter {
      * @throws IllegalArgumentException when the dataset cannot be written in this transfer syntax
      */
     public void writeDataset(DicomObject dataset, TransferSyntax ts, OutputStream out) throws IOException {
+        writeDataset(dataset, ts, out, null);
+    }
+
+    private void writeDataset(DicomObject dataset, TransferSyntax ts, OutputStream out, List<Long> positions)
+            throws IOException {
         if (ts.bigEndian()) {
             throw new IllegalArgumentException("writing Explicit VR Big Endian (retired) is not supported");
         }
@@ -136,8 +215,9 @@ public final class DicomWriter {
             }
             return;
         }
-        new Encoder(out, ts.explicitVR(), ts.encapsulated(), options.undefinedLengthSequences())
-                .dataset(dataset, SpecificCharacterSet.DEFAULT, true);
+        Encoder enc = new Encoder(out, ts.explicitVR(), ts.encapsulated(), options.undefinedLengthSequences());
+        enc.positions = positions;
+        enc.dataset(dataset, SpecificCharacterSet.DEFAULT, true);
     }
 
     private static OutputStream nonClosing(OutputStream out) {
@@ -181,6 +261,7 @@ public final class DicomWriter {
         private final boolean encapsulatedAllowed;
         private final boolean undefined;
         private final byte[] hdr = new byte[12];
+        private List<Long> positions;
 
         Encoder(OutputStream out, boolean explicit, boolean encapsulatedAllowed, boolean undefined) {
             this.out = out;
@@ -215,7 +296,7 @@ public final class DicomWriter {
                     throw new IllegalArgumentException(Tag.toString(e.tag()) + " holds compressed pixel data; "
                             + "transcoding to a native transfer syntax is not supported");
                 }
-                encapsulated(e.tag(), (EncapsulatedPixelData) v);
+                encapsulated(e.tag(), vr, (EncapsulatedPixelData) v);
                 return;
             }
             if (v instanceof BulkData) {
@@ -284,7 +365,11 @@ public final class DicomWriter {
             Encoder itemEnc = unSeq ? new Encoder(out, false, encapsulatedAllowed, true) : this;
             if (undefined || unSeq) {
                 header(tag, unSeq ? VR.UN : VR.SQ, 0xFFFFFFFFL);
+                boolean trackU = positions != null && tag == Tags.DirectoryRecordSequence && out instanceof Counting;
                 for (DicomObject item : seq) {
+                    if (trackU) {
+                        positions.add(((Counting) out).count);
+                    }
                     rawHeader(Tag.ITEM, 0xFFFFFFFFL);
                     itemEnc.dataset(item, cs, false);
                     rawHeader(Tag.ITEM_DELIMITATION, 0);
@@ -292,6 +377,7 @@ public final class DicomWriter {
                 rawHeader(Tag.SEQUENCE_DELIMITATION, 0);
                 return;
             }
+            boolean track = positions != null && tag == Tags.DirectoryRecordSequence && out instanceof Counting;
             byte[][] items = new byte[seq.size()][];
             long total = 0;
             for (int i = 0; i < items.length; i++) {
@@ -305,13 +391,16 @@ public final class DicomWriter {
             }
             header(tag, VR.SQ, total);
             for (byte[] item : items) {
+                if (track) {
+                    positions.add(((Counting) out).count);
+                }
                 rawHeader(Tag.ITEM, item.length);
                 out.write(item);
             }
         }
 
-        private void encapsulated(int tag, EncapsulatedPixelData px) throws IOException {
-            header(tag, VR.OB, 0xFFFFFFFFL);
+        private void encapsulated(int tag, VR vr, EncapsulatedPixelData px) throws IOException {
+            header(tag, vr, 0xFFFFFFFFL);
             rawHeader(Tag.ITEM, 4L * px.basicOffsetTable().size());
             byte[] four = new byte[4];
             for (long off : px.basicOffsetTable()) {
