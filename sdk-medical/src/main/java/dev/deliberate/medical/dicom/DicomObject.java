@@ -180,6 +180,65 @@ public final class DicomObject implements Iterable<DicomElement> {
         return i < 0 ? Optional.empty() : elements[i].bulkData();
     }
 
+    /** The first value of a PN element as a {@link PersonName}. */
+    public Optional<PersonName> getPersonName(int tag) {
+        return getString(tag).map(PersonName::parse);
+    }
+
+    /**
+     * The first value of a DA element ({@code YYYYMMDD}, or the old {@code YYYY.MM.DD}).
+     *
+     * @throws DicomValueException when the value is not a valid date
+     */
+    public Optional<java.time.LocalDate> getDate(int tag) {
+        Optional<String> s = getString(tag);
+        if (s.isEmpty() || s.get().isBlank()) {
+            return Optional.empty();
+        }
+        String v = s.get().strip().replace(".", "");
+        try {
+            if (v.length() != 8) {
+                throw new java.time.DateTimeException("length");
+            }
+            return Optional.of(java.time.LocalDate.of(Integer.parseInt(v.substring(0, 4)),
+                    Integer.parseInt(v.substring(4, 6)), Integer.parseInt(v.substring(6, 8))));
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw new DicomValueException(tag, "value '" + s.get() + "' is not a date (YYYYMMDD)");
+        }
+    }
+
+    /**
+     * The first value of a TM element ({@code HH}, {@code HHMM}, {@code HHMMSS}, {@code HHMMSS.FFFFFF}, or the old
+     * {@code HH:MM:SS}).
+     *
+     * @throws DicomValueException when the value is not a valid time
+     */
+    public Optional<java.time.LocalTime> getTime(int tag) {
+        Optional<String> s = getString(tag);
+        if (s.isEmpty() || s.get().isBlank()) {
+            return Optional.empty();
+        }
+        String v = s.get().strip().replace(":", "");
+        try {
+            String frac = "";
+            int dot = v.indexOf('.');
+            if (dot >= 0) {
+                frac = v.substring(dot + 1);
+                v = v.substring(0, dot);
+            }
+            if (v.length() < 2 || v.length() > 6 || v.length() % 2 != 0 || frac.length() > 9) {
+                throw new java.time.DateTimeException("format");
+            }
+            int h = Integer.parseInt(v.substring(0, 2));
+            int m = v.length() >= 4 ? Integer.parseInt(v.substring(2, 4)) : 0;
+            int sec = v.length() >= 6 ? Integer.parseInt(v.substring(4, 6)) : 0;
+            int nanos = frac.isEmpty() ? 0 : Integer.parseInt((frac + "000000000").substring(0, 9));
+            return Optional.of(java.time.LocalTime.of(h, m, Math.min(sec, 59), nanos)); // 60: leap second
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw new DicomValueException(tag, "value '" + s.get() + "' is not a time (HHMMSS.FFFFFF)");
+        }
+    }
+
     /** The character set named by this dataset's own Specific Character Set (0008,0005), or the default. */
     public SpecificCharacterSet specificCharacterSet() {
         int i = index(Tags.SpecificCharacterSet);
