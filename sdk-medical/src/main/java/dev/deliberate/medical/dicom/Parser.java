@@ -154,7 +154,8 @@ final class Parser {
         Inflater inf = new Inflater(true);
         try {
             inf.setInput(raw);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    (int) Math.min(Math.min(raw.length * 4L, opt.maxInflatedLength()), 1 << 26) + 1);
             byte[] chunk = new byte[64 * 1024];
             while (!inf.finished()) {
                 int n = inf.inflate(chunk);
