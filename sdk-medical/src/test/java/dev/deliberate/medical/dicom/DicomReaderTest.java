@@ -225,6 +225,10 @@ class DicomReaderTest {
         assertEquals(3, px.fragments().size());
         assertEquals(1, px.frameFragments(0, 2).size());
         assertEquals(2, px.frameFragments(1, 2).size());
+        EncapsulatedPixelData noBot = new EncapsulatedPixelData(List.of(), px.fragments());
+        assertEquals(2, noBot.frameFragments(1, 2, new long[] {0, 12}).size());
+        assertThrows(IllegalArgumentException.class, () -> noBot.frameFragments(0, 2));
+        assertThrows(IllegalArgumentException.class, () -> px.frameFragments(2, 2));
     }
 
     @Test
