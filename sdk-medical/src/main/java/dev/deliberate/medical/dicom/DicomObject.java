@@ -262,6 +262,47 @@ public final class DicomObject implements Iterable<DicomElement> {
         return OptionalInt.empty();
     }
 
+    /**
+     * Rewrites every element at every nesting level, depth first: the items of a sequence are rewritten before the
+     * sequence element itself is offered to the rewriter. Returns a new dataset; this one is unchanged.
+     *
+     * @throws IllegalArgumentException when the rewriter returns an element with another tag
+     */
+    public DicomObject rewrite(ElementRewriter rewriter) {
+        return rewrite(rewriter, List.of());
+    }
+
+    private DicomObject rewrite(ElementRewriter rewriter, List<Integer> path) {
+        List<DicomElement> out = new ArrayList<>(elements.length);
+        boolean changed = false;
+        for (DicomElement e : elements) {
+            DicomElement current = e;
+            if (e.sequence().isPresent()) {
+                List<Integer> inner = new ArrayList<>(path);
+                inner.add(e.tag());
+                List<Integer> innerPath = List.copyOf(inner);
+                List<DicomObject> items = new ArrayList<>();
+                boolean itemsChanged = false;
+                for (DicomObject item : e.sequence().get()) {
+                    DicomObject r = item.rewrite(rewriter, innerPath);
+                    itemsChanged |= r != item;
+                    items.add(r);
+                }
+                if (itemsChanged) {
+                    current = new DicomElement(e.tag(), e.vr(), new Sequence(items), e.charset());
+                }
+            }
+            Optional<DicomElement> r = rewriter.rewrite(path, current);
+            if (r.isPresent() && r.get().tag() != e.tag()) {
+                throw new IllegalArgumentException("rewriter changed tag " + Tag.toString(e.tag()) + " to "
+                        + Tag.toString(r.get().tag()));
+            }
+            changed |= r.isEmpty() || r.get() != e;
+            r.ifPresent(out::add);
+        }
+        return changed ? new DicomObject(out.toArray(new DicomElement[0]), sourceOffset) : this;
+    }
+
     /** Where this item started in the file it was read from (the item tag's offset), if it was read from one. */
     public OptionalLong sourceOffset() {
         return sourceOffset < 0 ? OptionalLong.empty() : OptionalLong.of(sourceOffset);

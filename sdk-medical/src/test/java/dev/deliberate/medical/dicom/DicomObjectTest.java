@@ -78,6 +78,30 @@ class DicomObjectTest {
     }
 
     @Test
+    void rewriteReachesNestedItemsAndCanRemove() {
+        DicomObject ds = Synthetic.ct(1, 2);
+        List<List<Integer>> paths = new java.util.ArrayList<>();
+        DicomObject out = ds.rewrite((path, e) -> {
+            if (e.tag() == Tags.CodeMeaning) {
+                paths.add(path);
+                return Optional.of(DicomElement.ofStrings(e.tag(), VR.LO, "redacted"));
+            }
+            return Tag.isPrivate(e.tag()) ? Optional.empty() : Optional.of(e);
+        });
+        assertEquals(List.of(List.of(Tags.RequestAttributesSequence, Tags.RequestedProcedureCodeSequence)), paths);
+        assertEquals("redacted", out.getSequence(Tags.RequestAttributesSequence).orElseThrow().get(0)
+                .getSequence(Tags.RequestedProcedureCodeSequence).orElseThrow().get(0)
+                .getString(Tags.CodeMeaning).orElseThrow());
+        assertTrue(out.get(0x00091001).isEmpty());
+        assertEquals("IHE Protocol", ds.getSequence(Tags.RequestAttributesSequence).orElseThrow().get(0)
+                .getSequence(Tags.RequestedProcedureCodeSequence).orElseThrow().get(0)
+                .getString(Tags.CodeMeaning).orElseThrow(), "original unchanged");
+        assertTrue(ds.rewrite((p, e) -> Optional.of(e)) == ds, "no change, same object");
+        assertThrows(IllegalArgumentException.class,
+                () -> ds.rewrite((p, e) -> Optional.of(e.withTag(e.tag() + 1))));
+    }
+
+    @Test
     void dsIsFormattedInSixteenCharacters() {
         DicomObject ds = DicomObject.builder().setDouble(Tags.SliceThickness, 1.0 / 3).build();
         String v = ds.getString(Tags.SliceThickness).orElseThrow();
