@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             TestModelCommand.class,
             InspectCommand.class,
+            dev.deliberate.cli.dicom.DicomCommand.class,
         })
 public final class Main implements Runnable {
 

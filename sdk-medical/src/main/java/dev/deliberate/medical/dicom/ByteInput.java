@@ -1,0 +1,163 @@
+package dev.deliberate.medical.dicom;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Random-access bytes for the parser: a whole array, or a file read through a small window so that a header scan
+ * touches only the first kilobytes of a large file. Positions are absolute. Not thread-safe.
+ */
+final class ByteInput implements Closeable {
+    private static final int WINDOW = 16 * 1024;
+
+    private final FileChannel channel;
+    final Path file;
+    final long length;
+    final boolean inflated;
+    private byte[] buf;
+    private long bufStart;
+    private int bufLen;
+    long pos;
+
+    private ByteInput(FileChannel channel, Path file, long length, byte[] buf, boolean inflated) {
+        this.channel = channel;
+        this.file = file;
+        this.length = length;
+        this.buf = buf;
+        this.bufLen = channel == null ? buf.length : 0;
+        this.inflated = inflated;
+    }
+
+    static ByteInput of(byte[] data, Path file, boolean inflated) {
+        return new ByteInput(null, file, data.length, data, inflated);
+    }
+
+    static ByteInput open(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            return new ByteInput(ch, file, ch.size(), new byte[WINDOW], false);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    boolean isFile() {
+        return channel != null;
+    }
+
+    long remaining() {
+        return length - pos;
+    }
+
+    /** Makes bytes [pos, pos+n) available in buf; fails with a typed error when the data ends first. */
+    private int need(int n, Integer tag) throws IOException {
+        if (pos + n > length || pos < 0) {
+            throw new DicomParseException("data ends after " + length + " bytes while " + n
+                    + " more were expected" + (inflated ? " (offset in the inflated dataset)" : ""), file, pos, tag);
+        }
+        if (channel == null) {
+            return (int) pos;
+        }
+        if (pos < bufStart || pos + n > bufStart + bufLen) {
+            if (n > buf.length) {
+                buf = new byte[Math.max(n, buf.length * 2)];
+            }
+            bufStart = pos;
+            int want = (int) Math.min(buf.length, length - pos);
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
+            long at = pos;
+            while (bb.hasRemaining()) {
+                int r = channel.read(bb, at);
+                if (r < 0) {
+                    break;
+                }
+                at += r;
+            }
+            bufLen = bb.position();
+            if (bufLen < n) {
+                throw new DicomParseException("file shrank while being read", file, pos, tag);
+            }
+        }
+        return (int) (pos - bufStart);
+    }
+
+    int u8(Integer tag) throws IOException {
+        int i = need(1, tag);
+        pos++;
+        return buf[i] & 0xFF;
+    }
+
+    int u16(boolean bigEndian, Integer tag) throws IOException {
+        int i = need(2, tag);
+        pos += 2;
+        return bigEndian ? (buf[i] & 0xFF) << 8 | (buf[i + 1] & 0xFF) : (buf[i] & 0xFF) | (buf[i + 1] & 0xFF) << 8;
+    }
+
+    /** Unsigned 32-bit value as a long. */
+    long u32(boolean bigEndian, Integer tag) throws IOException {
+        int i = need(4, tag);
+        pos += 4;
+        long v = bigEndian
+                ? (buf[i] & 0xFF) << 24 | (buf[i + 1] & 0xFF) << 16 | (buf[i + 2] & 0xFF) << 8 | (buf[i + 3] & 0xFF)
+                : (buf[i] & 0xFF) | (buf[i + 1] & 0xFF) << 8 | (buf[i + 2] & 0xFF) << 16 | (buf[i + 3] & 0xFF) << 24;
+        return v & 0xFFFFFFFFL;
+    }
+
+    /** Peeks at a byte without moving; -1 past the end. */
+    int peek(long at) throws IOException {
+        if (at >= length || at < 0) {
+            return -1;
+        }
+        long save = pos;
+        pos = at;
+        int i = need(1, null);
+        pos = save;
+        return buf[i] & 0xFF;
+    }
+
+    byte[] bytes(int n, Integer tag) throws IOException {
+        if (pos + n > length) {
+            need(n, tag); // throws
+        }
+        byte[] out = new byte[n];
+        if (channel == null) {
+            System.arraycopy(buf, (int) pos, out, 0, n);
+        } else if (n <= WINDOW) {
+            int i = need(n, tag);
+            System.arraycopy(buf, i, out, 0, n);
+        } else {
+            ByteBuffer bb = ByteBuffer.wrap(out);
+            long at = pos;
+            while (bb.hasRemaining()) {
+                int r = channel.read(bb, at);
+                if (r < 0) {
+                    throw new DicomParseException("file shrank while being read", file, at, tag);
+                }
+                at += r;
+            }
+        }
+        pos += n;
+        return out;
+    }
+
+    /** The rest of the data from pos, at most max bytes (for inflating). */
+    byte[] rest() throws IOException {
+        long n = length - pos;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new DicomParseException("deflated data too large", file, pos, null);
+        }
+        return bytes((int) n, null);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}
