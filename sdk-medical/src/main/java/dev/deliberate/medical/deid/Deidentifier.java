@@ -1,0 +1,473 @@
+package dev.deliberate.medical.deid;
+
+import dev.deliberate.medical.dicom.DicomElement;
+import dev.deliberate.medical.dicom.DicomFile;
+import dev.deliberate.medical.dicom.DicomObject;
+import dev.deliberate.medical.dicom.Sequence;
+import dev.deliberate.medical.dicom.Tag;
+import dev.deliberate.medical.dicom.Tags;
+import dev.deliberate.medical.dicom.VR;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Applies the PS3.15 Annex E Basic Application Level Confidentiality Profile, with the options of a
+ * {@link DeidentificationPolicy}, to a dataset: every attribute of Table E.1-1 (generated from the standard, see
+ * {@code basic-profile.tsv}) is removed (X), emptied (Z), given a VR-valid dummy value (D), kept (K), cleaned (C) or
+ * given a replacement UID (U), at every nesting level; private attributes are removed unless the Retain Safe Private
+ * option names them. Attributes the table does not list are kept (sequence items are still processed).
+ *
+ * <p>Compound actions ({@code X/Z}, {@code X/D}, {@code Z/D}, {@code X/Z/D}, {@code X/Z/U*}) take their first action
+ * unless the IOD needs the attribute: the deidentifier knows the cases where the common IODs make these attributes
+ * Type 1 or 2 (listed in docs/deidentification.md) and otherwise takes the first action, which is always the more
+ * protective one.
+ *
+ * <p>Adds Patient Identity Removed = YES, De-identification Method, De-identification Method Code Sequence (CID 7050
+ * codes) and Longitudinal Temporal Information Modified. Pixel data is never altered. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Deidentifier deid = new Deidentifier(DeidentificationPolicy.basic(secretSalt)
+ *         .withOption(DeidentificationOption.CLEAN_DESCRIPTORS));
+ * DicomObject safe = deid.deidentify(file.dataset()).dataset();
+ * }</pre>
+ */
+public final class Deidentifier {
+
+    /** The deepest sequence nesting processed; deeper input is refused. */
+    public static final int MAX_DEPTH = 64;
+
+    /** The text recorded in De-identification Method (0012,0063). */
+    public static final String METHOD_TEXT = "Deliberate: PS3.15 E Basic Profile";
+
+    private static final String SR_PREFIX = "1.2.840.10008.5.1.4.1.1.88.";
+    private static final Pattern DATE_LIKE = Pattern.compile(
+            "\\b(?:(?:19|20)\\d{2}[-/.]?[01]\\d[-/.]?[0-3]\\d|\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4})\\b");
+    private static final Pattern LONG_NUMBER = Pattern.compile("\\b\\d{6,}\\b");
+    private static final int[] NAME_SOURCES = {Tags.PatientName, Tags.OtherPatientNames, Tags.PatientBirthName,
+        Tags.PatientMotherBirthName, Tags.ReferringPhysicianName, Tags.PerformingPhysicianName,
+        Tags.NameOfPhysiciansReadingStudy, Tags.OperatorsName, Tags.PhysiciansOfRecord, Tags.RequestingPhysician};
+    private static final int[] ID_SOURCES = {Tags.PatientID, Tags.OtherPatientIDs, Tags.AccessionNumber,
+        Tags.IssuerOfPatientID, Tags.PatientBirthDate, Tags.PatientTelephoneNumbers, Tags.PatientAddress,
+        Tags.StudyID, Tags.AdmissionID, Tags.MedicalRecordLocator};
+
+    private final DeidentificationPolicy policy;
+    private final UidRemapper uids;
+    private final ProfileTable table = ProfileTable.standard();
+
+    /** A deidentifier applying this policy. */
+    public Deidentifier(DeidentificationPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.uids = new UidRemapper(policy.salt());
+    }
+
+    /** The policy. */
+    public DeidentificationPolicy policy() {
+        return policy;
+    }
+
+    /** The UID remapper this deidentifier uses (same salt), for callers that must remap references themselves. */
+    public UidRemapper uidRemapper() {
+        return uids;
+    }
+
+    /**
+     * De-identifies a dataset.
+     *
+     * @throws BurnedInAnnotationException when Burned In Annotation is YES under
+     *                                     {@link BurnedInAnnotationHandling#REFUSE}
+     * @throws DeidentificationException   when sequences nest deeper than {@link #MAX_DEPTH}
+     */
+    public DeidentificationResult deidentify(DicomObject dataset) {
+        Objects.requireNonNull(dataset, "dataset");
+        BurnedInAnnotation burned = burnedIn(dataset);
+        if (burned == BurnedInAnnotation.YES && policy.burnedInAnnotation() == BurnedInAnnotationHandling.REFUSE) {
+            throw new BurnedInAnnotationException("Burned In Annotation (0028,0301) is YES: the pixels may show "
+                    + "identifying text, which the Basic Profile does not remove; refusing (use "
+                    + "BurnedInAnnotationHandling.FLAG to de-identify the attributes anyway)");
+        }
+        Run run = new Run(dataset);
+        DicomObject.Builder out = process(dataset, run, 0).toBuilder();
+        addMarkers(dataset, out);
+        return new DeidentificationResult(out.build(), burned, run.removed, run.replaced, run.uids, run.cleaned);
+    }
+
+    /**
+     * De-identifies a Part 10 file's dataset and updates its file meta (the Media Storage SOP Instance UID follows
+     * the replaced SOP Instance UID; source AE and private information are dropped).
+     *
+     * @throws BurnedInAnnotationException as {@link #deidentify(DicomObject)}
+     */
+    public DicomFile deidentify(DicomFile file) {
+        DeidentificationResult r = deidentify(file.dataset());
+        DicomObject.Builder meta = file.fileMeta().toBuilder();
+        meta.remove(Tags.SourceApplicationEntityTitle).remove(Tags.SendingApplicationEntityTitle)
+                .remove(Tags.ReceivingApplicationEntityTitle).remove(Tags.PrivateInformationCreatorUID)
+                .remove(Tags.PrivateInformation);
+        r.dataset().getString(Tags.SOPInstanceUID).ifPresent(u -> meta.setString(Tags.MediaStorageSOPInstanceUID, u));
+        return new DicomFile(meta.build(), r.dataset(), file.transferSyntax());
+    }
+
+    private static BurnedInAnnotation burnedIn(DicomObject ds) {
+        Optional<String> v = ds.getString(Tags.BurnedInAnnotation).map(s -> s.strip().toUpperCase(Locale.ROOT));
+        if (v.isEmpty()) {
+            return BurnedInAnnotation.UNKNOWN;
+        }
+        return v.get().equals("YES") ? BurnedInAnnotation.YES
+                : v.get().equals("NO") ? BurnedInAnnotation.NO : BurnedInAnnotation.UNKNOWN;
+    }
+
+    /** Per-call state: counts, what the IOD requires, and the identifiers to mask in cleaned text. */
+    private final class Run {
+        int removed;
+        int replaced;
+        int uids;
+        int cleaned;
+        final boolean structuredReport;
+        final boolean enhanced;
+        final List<Pattern> identifiers = new ArrayList<>();
+        final int dateShiftDays;
+
+        Run(DicomObject top) {
+            structuredReport = top.getString(Tags.SOPClassUID).map(s -> s.startsWith(SR_PREFIX)).orElse(false);
+            enhanced = top.contains(Tags.SharedFunctionalGroupsSequence);
+            Set<String> tokens = new LinkedHashSet<>();
+            for (int t : NAME_SOURCES) {
+                for (String v : top.getStrings(t)) {
+                    for (String part : v.split("[\\^ ,=]+")) {
+                        addToken(tokens, part);
+                    }
+                }
+            }
+            for (int t : ID_SOURCES) {
+                for (String v : top.getStrings(t)) {
+                    addToken(tokens, v.strip());
+                }
+            }
+            if (!policy.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY)) {
+                top.getString(Tags.InstitutionName).ifPresent(v -> addToken(tokens, v.strip()));
+            }
+            for (String tok : tokens) {
+                identifiers.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(tok) + "(?![\\p{L}\\p{N}])",
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+            }
+            byte[] h = uidsHmac("dateshift:" + top.getString(Tags.PatientID).orElse(""));
+            int v = ((h[0] & 0xFF) << 24 | (h[1] & 0xFF) << 16 | (h[2] & 0xFF) << 8 | (h[3] & 0xFF)) >>> 1;
+            dateShiftDays = 1 + v % 3650;
+        }
+
+        private void addToken(Set<String> tokens, String t) {
+            if (t.length() >= 2 && t.codePoints().anyMatch(Character::isLetterOrDigit)) {
+                tokens.add(t);
+            }
+        }
+    }
+
+    private byte[] uidsHmac(String label) {
+        return uids.hmac(label);
+    }
+
+    private DicomObject process(DicomObject ds, Run run, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new DeidentificationException("sequences nest deeper than " + MAX_DEPTH + " levels; refusing");
+        }
+        DicomObject.Builder b = DicomObject.builder();
+        for (DicomElement e : ds) {
+            int tag = e.tag();
+            if (Tag.isPrivate(tag)) {
+                if (keepPrivate(ds, tag)) {
+                    b.set(keep(e, run, depth));
+                } else {
+                    run.removed++;
+                }
+                continue;
+            }
+            Optional<ProfileTable.Rule> rule = table.rule(tag);
+            if (rule.isEmpty()) {
+                b.set(keep(e, run, depth));
+                continue;
+            }
+            char action = resolve(rule.get(), run, depth);
+            switch (action) {
+                case 'X':
+                    run.removed++;
+                    break;
+                case 'Z':
+                    run.replaced++;
+                    b.set(e.isSequence() ? DicomElement.ofSequence(tag, new Sequence(List.of()))
+                            : DicomElement.ofBytes(tag, e.vr(), new byte[0]));
+                    break;
+                case 'D':
+                    b.set(dummy(e, run, depth));
+                    break;
+                case 'U':
+                    replaceUid(e, run, depth).ifPresent(b::set);
+                    break;
+                case 'C':
+                    clean(e, run, depth).ifPresent(b::set);
+                    break;
+                default: // 'K'
+                    b.set(keep(e, run, depth));
+            }
+        }
+        return b.build();
+    }
+
+    /** The action for a rule under the policy: a selected option's K wins over its C, which wins over the profile. */
+    private char resolve(ProfileTable.Rule rule, Run run, int depth) {
+        char opt = 0;
+        for (DeidentificationOption o : policy.options()) {
+            char c = rule.option(o);
+            if (c == 'K') {
+                return 'K';
+            }
+            if (c == 'C') {
+                opt = 'C';
+            }
+        }
+        if (opt == 'C') {
+            return 'C';
+        }
+        String basic = rule.basic();
+        if (basic.length() == 1) {
+            return basic.charAt(0);
+        }
+        int type = depth == 0 ? requiredType(rule.tag(), run) : 3;
+        if (basic.equals("X/Z/U*")) {
+            return type == 3 ? 'X' : 'K'; // kept items have their UIDs replaced by their own U rules
+        }
+        if (type == 1 && basic.contains("D")) {
+            return 'D';
+        }
+        if (type <= 2 && basic.contains("Z")) {
+            return 'Z';
+        }
+        if (type <= 2 && basic.contains("D")) {
+            return 'D';
+        }
+        return basic.charAt(0);
+    }
+
+    /**
+     * The attribute's type where the common IODs make a compound-action attribute required (1 or 2); 3 otherwise.
+     * Sources: PS3.3 SR Document General (C.17.2), Patient (C.7.1.1), Contrast/Bolus (C.7.6.4), Presentation State
+     * Identification (C.11.10), Multi-frame Functional Groups (C.7.6.16), Enhanced General Equipment (C.7.5.2),
+     * Enhanced MR/CT Image (C.8.13.1, C.8.15.2), Acquisition Context (C.7.6.14).
+     */
+    private static int requiredType(int tag, Run run) {
+        if (tag == Tags.PatientID || tag == Tags.ContrastBolusAgent || tag == Tags.ContentCreatorName) {
+            return 2;
+        }
+        if (tag == Tags.ContentDate || tag == Tags.ContentTime) {
+            return run.structuredReport || run.enhanced ? 1 : 2;
+        }
+        if (run.enhanced && (tag == Tags.AcquisitionDateTime || tag == Tags.DeviceSerialNumber)) {
+            return 1;
+        }
+        if (run.enhanced && tag == Tags.AcquisitionContextSequence) {
+            return 2;
+        }
+        return 3;
+    }
+
+    private DicomElement keep(DicomElement e, Run run, int depth) {
+        Optional<Sequence> seq = e.sequence();
+        if (seq.isEmpty()) {
+            return e;
+        }
+        List<DicomObject> items = new ArrayList<>(seq.get().size());
+        for (DicomObject item : seq.get()) {
+            items.add(process(item, run, depth + 1));
+        }
+        return DicomElement.ofSequence(e.tag(), new Sequence(items));
+    }
+
+    private DicomElement dummy(DicomElement e, Run run, int depth) {
+        int tag = e.tag();
+        VR vr = e.vr();
+        if (vr == VR.SQ) {
+            return keep(e, run, depth); // a dummy sequence is the sequence with its items de-identified
+        }
+        if (vr == VR.UI) {
+            Optional<DicomElement> r = replaceUid(e, run, depth);
+            if (r.isPresent() && !r.get().isEmpty()) {
+                return r.get();
+            }
+            run.uids++;
+            return DicomElement.ofStrings(tag, VR.UI, uids.remap("dummy:" + Tag.toString(tag)));
+        }
+        run.replaced++;
+        return dummyValue(tag, vr);
+    }
+
+    /** A non-empty value valid for the VR. */
+    static DicomElement dummyValue(int tag, VR vr) {
+        switch (vr) {
+            case AE: case CS: case LO: case SH: case PN: case LT: case ST: case UT: case UC:
+                return DicomElement.ofStrings(tag, vr, "ANONYMIZED");
+            case AS: return DicomElement.ofStrings(tag, vr, "000Y");
+            case DA: return DicomElement.ofStrings(tag, vr, "19000101");
+            case DT: return DicomElement.ofStrings(tag, vr, "19000101000000");
+            case TM: return DicomElement.ofStrings(tag, vr, "000000");
+            case DS: case IS: return DicomElement.ofStrings(tag, vr, "0");
+            case UR: return DicomElement.ofStrings(tag, vr, "urn:anonymized");
+            case UI: return DicomElement.ofStrings(tag, vr, "2.25.0");
+            case US: case SS: case UL: case SL: case FL: case FD: case SV: case UV: case AT:
+                return DicomElement.ofBytes(tag, vr, new byte[vr.valueSize()]);
+            default: // OB OW OD OF OL OV UN: one zero value, even length
+                return DicomElement.ofBytes(tag, vr, new byte[Math.max(2, vr.valueSize())]);
+        }
+    }
+
+    private Optional<DicomElement> replaceUid(DicomElement e, Run run, int depth) {
+        if (e.isSequence()) {
+            return Optional.of(keep(e, run, depth));
+        }
+        if (e.vr() != VR.UI) {
+            run.removed++; // a UID we cannot read as UI (e.g. UN in implicit data with an unknown tag): drop it
+            return Optional.empty();
+        }
+        List<String> values = e.strings();
+        if (values.isEmpty()) {
+            return Optional.of(e);
+        }
+        String[] out = new String[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).isBlank() ? "" : uids.remap(values.get(i));
+        }
+        run.uids += out.length;
+        return Optional.of(DicomElement.ofStrings(e.tag(), VR.UI, out));
+    }
+
+    private Optional<DicomElement> clean(DicomElement e, Run run, int depth) {
+        VR vr = e.vr();
+        if (vr == VR.SQ) {
+            return Optional.of(keep(e, run, depth));
+        }
+        if (vr == VR.DA || vr == VR.DT) {
+            if (!policy.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
+                return Optional.of(e);
+            }
+            List<String> values = e.strings();
+            String[] out = new String[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                Optional<String> shifted = shift(values.get(i), run.dateShiftDays);
+                if (shifted.isEmpty()) {
+                    run.replaced++;
+                    return Optional.of(DicomElement.ofBytes(e.tag(), vr, new byte[0]));
+                }
+                out[i] = shifted.get();
+            }
+            run.cleaned++;
+            return Optional.of(DicomElement.ofStrings(e.tag(), vr, out));
+        }
+        if (vr.isText() && vr != VR.UI && vr != VR.TM) {
+            Optional<String> text = e.text();
+            if (text.isEmpty()) {
+                return Optional.of(e);
+            }
+            String cleaned = cleanText(text.get(), run);
+            if (cleaned.equals(text.get())) {
+                return Optional.of(e);
+            }
+            run.cleaned++;
+            String[] parts = vr.isMultiValued() ? cleaned.split("\\\\", -1) : new String[] {cleaned};
+            return Optional.of(DicomElement.ofStrings(e.tag(), vr, parts));
+        }
+        return Optional.of(e);
+    }
+
+    /** Masks known identifiers, date-like text and long digit runs with asterisks of the same length. */
+    static String cleanText(String text, List<Pattern> identifiers) {
+        String s = text;
+        for (Pattern p : identifiers) {
+            s = mask(p, s);
+        }
+        s = mask(DATE_LIKE, s);
+        return mask(LONG_NUMBER, s);
+    }
+
+    private static String cleanText(String text, Run run) {
+        return cleanText(text, run.identifiers);
+    }
+
+    private static String mask(Pattern p, String s) {
+        Matcher m = p.matcher(s);
+        if (!m.find()) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder();
+        int last = 0;
+        do {
+            sb.append(s, last, m.start()).append("*".repeat(m.end() - m.start()));
+            last = m.end();
+        } while (m.find());
+        return sb.append(s.substring(last)).toString();
+    }
+
+    private static Optional<String> shift(String value, int days) {
+        String v = value.strip();
+        if (v.length() < 8) {
+            return Optional.empty();
+        }
+        try {
+            LocalDate d = LocalDate.parse(v.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);
+            return Optional.of(d.minusDays(days).format(DateTimeFormatter.BASIC_ISO_DATE) + v.substring(8));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean keepPrivate(DicomObject ds, int tag) {
+        if (!policy.has(DeidentificationOption.RETAIN_SAFE_PRIVATE) || policy.safePrivateAttributes().isEmpty()) {
+            return false;
+        }
+        int group = tag >>> 16;
+        int el = tag & 0xFFFF;
+        if (Tag.isPrivateCreator(tag)) {
+            String creator = ds.getString(tag).orElse("").strip();
+            return policy.safePrivateAttributes().stream()
+                    .anyMatch(a -> a.group() == group && a.creator().equals(creator));
+        }
+        if (el < 0x1000) {
+            return false;
+        }
+        String creator = ds.getString((group << 16) | (el >>> 8)).orElse("").strip();
+        return !creator.isEmpty()
+                && policy.safePrivateAttributes().contains(new PrivateAttribute(creator, group, el & 0xFF));
+    }
+
+    private void addMarkers(DicomObject source, DicomObject.Builder out) {
+        out.setString(Tags.PatientIdentityRemoved, VR.CS, "YES");
+        List<String> methods = new ArrayList<>(source.getStrings(Tags.DeidentificationMethod));
+        methods.add(METHOD_TEXT);
+        out.setString(Tags.DeidentificationMethod, VR.LO, methods.toArray(new String[0]));
+        List<DicomObject> codes = new ArrayList<>();
+        source.getSequence(Tags.DeidentificationMethodCodeSequence).ifPresent(s -> codes.addAll(s.items()));
+        codes.add(code("113100", "Basic Application Confidentiality Profile"));
+        for (DeidentificationOption o : DeidentificationOption.values()) {
+            if (policy.has(o)) {
+                codes.add(code(o.codeValue(), o.codeMeaning()));
+            }
+        }
+        out.setSequence(Tags.DeidentificationMethodCodeSequence, codes);
+        String temporal = policy.has(DeidentificationOption.RETAIN_LONGITUDINAL_FULL_DATES) ? "UNMODIFIED"
+                : policy.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES) ? "MODIFIED" : "REMOVED";
+        out.setString(Tags.LongitudinalTemporalInformationModified, VR.CS, temporal);
+    }
+
+    private static DicomObject code(String value, String meaning) {
+        return DicomObject.builder().setString(Tags.CodeValue, VR.SH, value)
+                .setString(Tags.CodingSchemeDesignator, VR.SH, "DCM")
+                .setString(Tags.CodeMeaning, VR.LO, meaning).build();
+    }
+}
