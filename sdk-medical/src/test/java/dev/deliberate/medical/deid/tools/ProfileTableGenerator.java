@@ -17,7 +17,7 @@ import java.util.Locale;
  *
  * <p>Run by hand at development time; the build never reads the extract:
  * <pre>
- * ./mvnw -q -o -pl sdk-medical -am test-compile && java -cp sdk-medical/target/classes:sdk-medical/target/test-classes:JACKSON_JARS \
+ * ./mvnw -q -o -pl sdk-medical -am test-compile &amp;&amp; java -cp sdk-medical/target/classes:sdk-medical/target/test-classes:JACKSON_JARS \
  *   dev.deliberate.medical.deid.tools.ProfileTableGenerator \
  *   /work/shared/dicom-standard/confidentiality_profile_attributes.json sdk-medical
  * </pre>
