@@ -191,7 +191,20 @@ public final class DicomElement {
 
     /** An encapsulated pixel data element (OB). */
     public static DicomElement ofEncapsulated(int tag, EncapsulatedPixelData pixels) {
-        return new DicomElement(tag, VR.OB, pixels, null);
+        return ofEncapsulated(tag, VR.OB, pixels);
+    }
+
+    /** An encapsulated pixel data element with the VR found in the data (OB, or OW from some writers). */
+    public static DicomElement ofEncapsulated(int tag, VR vr, EncapsulatedPixelData pixels) {
+        if (vr != VR.OB && vr != VR.OW) {
+            throw new IllegalArgumentException("encapsulated pixel data must be OB or OW, not " + vr);
+        }
+        return new DicomElement(tag, vr, pixels, null);
+    }
+
+    /** Same value with another VR (for resolving ambiguous dictionary VRs such as US or SS). */
+    DicomElement withVR(VR newVR) {
+        return new DicomElement(tag, newVR, value, charset);
     }
 
     /** Same value under another tag (used for private blocks and copies). */

@@ -17,9 +17,14 @@ package dev.deliberate.medical.dicom;
  * @param allowMissingFileMeta accept data without the 128-byte preamble and "DICM" prefix (a bare dataset, or a
  *                            file meta group without preamble), guessing the transfer syntax from the first bytes
  * @param maxInflatedLength   largest size a deflated dataset may inflate to, in bytes
+ * @param allowTruncated      accept data that ends early, as pydicom and DCMTK do: a value, item or sequence whose
+ *                            declared length runs past the end keeps the bytes that are there, and open sequences
+ *                            and items are closed at the end of the data (lengths are still bounded by the
+ *                            maxima; a length running past an enclosing item is still an error)
  */
 public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int maxItems, long maxElements,
-        long bulkDataThreshold, boolean stopBeforePixels, boolean allowMissingFileMeta, long maxInflatedLength) {
+        long bulkDataThreshold, boolean stopBeforePixels, boolean allowMissingFileMeta, long maxInflatedLength,
+        boolean allowTruncated) {
 
     /** Validates the bounds. */
     public DicomReadOptions {
@@ -36,51 +41,57 @@ public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int 
 
     /**
      * The defaults: 1 GiB per element, depth 64, 1,000,000 items per sequence, 10,000,000 elements, bulk data above
-     * 64 KiB kept lazy, read everything, require Part 10 framing, inflate to at most 1 GiB.
+     * 64 KiB kept lazy, read everything, require Part 10 framing, inflate to at most 1 GiB, reject truncated data.
      */
     public static DicomReadOptions defaults() {
-        return new DicomReadOptions(1L << 30, 64, 1_000_000, 10_000_000, 64 * 1024, false, false, 1L << 30);
+        return new DicomReadOptions(1L << 30, 64, 1_000_000, 10_000_000, 64 * 1024, false, false, 1L << 30, false);
     }
 
     /** These options with {@code stopBeforePixels} set. */
     public DicomReadOptions withStopBeforePixels(boolean stop) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stop, allowMissingFileMeta, maxInflatedLength);
+                stop, allowMissingFileMeta, maxInflatedLength, allowTruncated);
     }
 
     /** These options with {@code allowMissingFileMeta} set. */
     public DicomReadOptions withAllowMissingFileMeta(boolean allow) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allow, maxInflatedLength);
+                stopBeforePixels, allow, maxInflatedLength, allowTruncated);
     }
 
     /** These options with another bulk data threshold. */
     public DicomReadOptions withBulkDataThreshold(long threshold) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, threshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
     }
 
     /** These options with another maximum element length. */
     public DicomReadOptions withMaxElementLength(long max) {
         return new DicomReadOptions(max, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
     }
 
     /** These options with another maximum sequence depth. */
     public DicomReadOptions withMaxSequenceDepth(int max) {
         return new DicomReadOptions(maxElementLength, max, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
     }
 
     /** These options with another maximum item count. */
     public DicomReadOptions withMaxItems(int max) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, max, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
+    }
+
+    /** These options with {@code allowTruncated} set. */
+    public DicomReadOptions withAllowTruncated(boolean allow) {
+        return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allow);
     }
 
     /** These options with another maximum inflated length. */
     public DicomReadOptions withMaxInflatedLength(long max) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, max);
+                stopBeforePixels, allowMissingFileMeta, max, allowTruncated);
     }
 }

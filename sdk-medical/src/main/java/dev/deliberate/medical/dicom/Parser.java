@@ -190,9 +190,13 @@ final class Parser {
                     break;
                 }
             } else if (in.remaining() == 0) {
-                if (inItem) {
+                if (inItem && !opt.allowTruncated()) {
                     throw error("data ends inside an item of undefined length (no item delimiter)", in.pos, null);
                 }
+                break;
+            }
+            if (opt.allowTruncated() && in.remaining() < 8) {
+                in.pos = in.length; // a header cut short: nothing more can be read
                 break;
             }
             long start = in.pos;
@@ -211,7 +215,37 @@ final class Parser {
                 break;
             }
         }
+        if (!explicit) {
+            resolveAmbiguousVRs(list);
+        }
         return new DicomObject(DicomObject.sortedUnique(list), itemStart);
+    }
+
+    /**
+     * Implicit VR data leaves "US or SS" attributes ambiguous; like DCMTK and pydicom, use SS when the dataset's
+     * Pixel Representation (0028,0103) says pixels are signed.
+     */
+    private void resolveAmbiguousVRs(List<DicomElement> list) {
+        boolean signed = false;
+        for (DicomElement e : list) {
+            if (e.tag() == 0x00280103) {
+                long[] v = e.vr() == VR.US ? e.longs() : new long[0];
+                signed = v.length > 0 && v[0] == 1;
+                break;
+            }
+        }
+        if (!signed) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            DicomElement e = list.get(i);
+            if (e.vr() == VR.US && !Tag.isPrivate(e.tag())) {
+                java.util.Optional<DictionaryEntry> d = dict.entry(e.tag());
+                if (d.isPresent() && d.get().vrs().contains(VR.SS)) {
+                    list.set(i, e.withVR(VR.SS));
+                }
+            }
+        }
     }
 
     /** Reads one element; null for an item delimiter (or a stray one that is skipped). */
@@ -272,7 +306,7 @@ final class Parser {
                 return new DicomElement(tag, VR.UN, readSequence(tag, -1, depth, cs, true), cs);
             }
             if (vr == VR.OB || vr == VR.OW) {
-                return DicomElement.ofEncapsulated(tag, readFragments(tag));
+                return DicomElement.ofEncapsulated(tag, explicit ? vr : VR.OB, readFragments(tag));
             }
             throw error("undefined length is not allowed for VR " + vr, start, tag);
         }
@@ -280,7 +314,11 @@ final class Parser {
             throw error("value length " + len + " exceeds the maximum of " + opt.maxElementLength(), start, tag);
         }
         if (len > in.remaining()) {
-            throw error("value length " + len + " exceeds the " + in.remaining() + " bytes that remain", start, tag);
+            if (!opt.allowTruncated()) {
+                throw error("value length " + len + " exceeds the " + in.remaining() + " bytes that remain", start,
+                        tag);
+            }
+            len = in.remaining(); // lenient: keep the bytes that are there
         }
         if (end >= 0 && in.pos + len > end) {
             throw error("value length " + len + " overruns the enclosing item, which ends at " + end, start, tag);
@@ -358,6 +396,10 @@ final class Parser {
                 if (end >= 0 && in.pos >= end) {
                     break;
                 }
+                if (opt.allowTruncated() && in.remaining() < 8) {
+                    in.pos = in.length;
+                    break;
+                }
                 long itemStart = in.pos;
                 int g = in.u16(bigEndian, tag);
                 int el = in.u16(bigEndian, tag);
@@ -383,6 +425,9 @@ final class Parser {
                         throw error("item overruns its sequence, which ends at " + end, itemStart, tag);
                     }
                 } else {
+                    if (ilen > in.remaining() && opt.allowTruncated()) {
+                        ilen = in.remaining();
+                    }
                     if (ilen > in.remaining()) {
                         throw error("item length " + ilen + " exceeds the " + in.remaining() + " bytes that remain",
                                 itemStart, tag);
@@ -407,6 +452,10 @@ final class Parser {
         List<BulkData> fragments = new ArrayList<>();
         boolean first = true;
         while (true) {
+            if (opt.allowTruncated() && in.remaining() < 8) {
+                in.pos = in.length;
+                break;
+            }
             long itemStart = in.pos;
             int g = in.u16(bigEndian, tag);
             int el = in.u16(bigEndian, tag);
@@ -417,6 +466,9 @@ final class Parser {
             }
             if (itemTag != Tag.ITEM) {
                 throw error("expected a fragment item (FFFE,E000) but found " + Tag.toString(itemTag), itemStart, tag);
+            }
+            if (ilen != UNDEFINED && ilen > in.remaining() && opt.allowTruncated()) {
+                ilen = in.remaining();
             }
             if (ilen == UNDEFINED || ilen > in.remaining()) {
                 throw error("fragment length " + ilen + " exceeds the " + in.remaining() + " bytes that remain",

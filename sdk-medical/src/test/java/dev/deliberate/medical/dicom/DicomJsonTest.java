@@ -1,0 +1,63 @@
+package dev.deliberate.medical.dicom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DicomJsonTest {
+
+    @Test
+    void personNameComponentsAreSplit() {
+        DicomObject ds = DicomObject.builder().setString(Tags.PatientName, "Yamada^Tarou=山田^太郎=やまだ^たろう").build();
+        String json = DicomJson.toJson(ds);
+        assertEquals("{\"00100010\":{\"vr\":\"PN\",\"Value\":[{\"Alphabetic\":\"Yamada^Tarou\","
+                + "\"Ideographic\":\"山田^太郎\",\"Phonetic\":\"やまだ^たろう\"}]}}", json);
+    }
+
+    @Test
+    void numbersTagsAndBinaryFollowPs318() {
+        DicomObject ds = DicomObject.builder()
+                .setString(Tags.SliceThickness, "1.250")
+                .setString(Tags.InstanceNumber, "+7")
+                .setInt(Tags.FrameIncrementPointer, VR.AT, 0x00181063)
+                .setInt(Tags.Rows, 512)
+                .setBytes(0x00091010, VR.OB, new byte[] {1, 2, 3})
+                .build();
+        String json = DicomJson.toJson(ds);
+        assertTrue(json.contains("\"00180050\":{\"vr\":\"DS\",\"Value\":[1.250]}"), json);
+        assertTrue(json.contains("\"00200013\":{\"vr\":\"IS\",\"Value\":[7]}"), json);
+        assertTrue(json.contains("\"00280009\":{\"vr\":\"AT\",\"Value\":[\"00181063\"]}"), json);
+        assertTrue(json.contains("\"00280010\":{\"vr\":\"US\",\"Value\":[512]}"), json);
+        assertTrue(json.contains("\"00091010\":{\"vr\":\"OB\",\"InlineBinary\":\"AQID\"}"), json);
+    }
+
+    @Test
+    void jsonRoundTripsTheDataset() {
+        DicomObject ds = Synthetic.ct(4, 4);
+        DicomObject back = DicomJson.read(DicomJson.toJson(ds));
+        assertEquals(List.of(), DatasetCompare.differences(ds, back));
+        assertEquals(DicomJson.toJson(ds), DicomJson.toJson(back));
+    }
+
+    @Test
+    void bulkDataUriOptionReplacesLargeValues() {
+        DicomObject ds = Synthetic.ct(5, 32);
+        String json = DicomJson.toJson(ds, DicomJsonOptions.withBulkDataUri(1024, (e, path) -> "bulk/" + path));
+        assertTrue(json.contains("\"7FE00010\":{\"vr\":\"OW\",\"BulkDataURI\":\"bulk/7FE00010\"}"), json);
+        DicomObject back = DicomJson.read(json, uri -> BulkData.ofBytes(new byte[] {1, 2}));
+        assertEquals(2, back.getBulkData(Tags.PixelData).orElseThrow().length());
+        assertThrows(DicomParseException.class, () -> DicomJson.read(json));
+    }
+
+    @Test
+    void malformedJsonFailsTyped() {
+        assertThrows(DicomParseException.class, () -> DicomJson.read("[1,2]"));
+        assertThrows(DicomParseException.class, () -> DicomJson.read("{\"0010ZZ10\":{\"vr\":\"PN\"}}"));
+        assertThrows(DicomParseException.class, () -> DicomJson.read("{\"00100010\":{\"vr\":\"XX\"}}"));
+        assertThrows(DicomParseException.class, () -> DicomJson.read("{\"00280010\":{\"vr\":\"US\",\"Value\":[70000]}}"));
+        assertThrows(DicomParseException.class, () -> DicomJson.read("{"));
+    }
+}

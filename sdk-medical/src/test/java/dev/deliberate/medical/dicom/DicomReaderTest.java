@@ -1,0 +1,229 @@
+package dev.deliberate.medical.dicom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DicomReaderTest {
+    private static final String EXPLICIT = "1.2.840.10008.1.2.1";
+    private static final String IMPLICIT = "1.2.840.10008.1.2";
+
+    @TempDir
+    Path tmp;
+
+    private static DicomFile read(byte[] b) {
+        return DicomReader.standard().read(b);
+    }
+
+    @Test
+    void explicitLittleEndianElementsAreTyped() {
+        byte[] b = Bytes.part10(EXPLICIT)
+                .explicit(Tags.PatientName, "PN", "Doe^John")
+                .tag(Tags.Rows).ascii("US").u16(2).u16(512)
+                .explicit(Tags.SliceThickness, "DS", "1.25")
+                .bytes();
+        DicomObject ds = read(b).dataset();
+        assertEquals("Doe^John", ds.getString(Tags.PatientName).orElseThrow());
+        assertEquals(OptionalInt.of(512), ds.getInt(Tags.Rows));
+        assertEquals(1.25, ds.getDouble(Tags.SliceThickness).orElseThrow());
+        assertTrue(ds.getString(Tags.PatientID).isEmpty());
+    }
+
+    @Test
+    void truncatedValueFailsWithOffsetAndTag() {
+        byte[] b = Bytes.part10(EXPLICIT).tag(Tags.PatientName).ascii("PN").u16(100).ascii("Doe").bytes();
+        DicomParseException e = assertThrows(DicomParseException.class, () -> read(b));
+        assertEquals(OptionalInt.of(Tags.PatientName), e.tag());
+        assertEquals(b.length - 3 - 8, e.offset());
+        assertTrue(e.getMessage().contains("exceeds the 3 bytes that remain"), e.getMessage());
+    }
+
+    @Test
+    void truncatedValueIsKeptWhenTruncationIsAllowed() {
+        byte[] b = Bytes.part10(EXPLICIT).tag(Tags.PatientName).ascii("PN").u16(100).ascii("Doe").bytes();
+        DicomFile f = new DicomReader(DicomReadOptions.defaults().withAllowTruncated(true)).read(b);
+        assertEquals("Doe", f.dataset().getString(Tags.PatientName).orElseThrow());
+    }
+
+    @Test
+    void missingPreambleIsRefusedUnlessLenient() {
+        byte[] b = new Bytes().implicit(Tags.PatientID, "ID01".getBytes()).bytes();
+        DicomParseException e = assertThrows(DicomParseException.class, () -> read(b));
+        assertTrue(e.getMessage().contains("DICM"));
+        DicomFile f = new DicomReader(DicomReadOptions.defaults().withAllowMissingFileMeta(true)).read(b);
+        assertEquals(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN, f.transferSyntax());
+        assertEquals("ID01", f.dataset().getString(Tags.PatientID).orElseThrow());
+    }
+
+    @Test
+    void declaredLengthAboveConfiguredMaximumFails() {
+        byte[] b = Bytes.part10(EXPLICIT).tag(Tags.PixelData).ascii("OB").u16(0).u32(64).raw(new byte[64]).bytes();
+        DicomReader r = new DicomReader(DicomReadOptions.defaults().withMaxElementLength(32));
+        DicomParseException e = assertThrows(DicomParseException.class, () -> r.read(b));
+        assertTrue(e.getMessage().contains("exceeds the maximum of 32"), e.getMessage());
+    }
+
+    @Test
+    void itemOverrunningItsSequenceFails() {
+        Bytes b = Bytes.part10(EXPLICIT).tag(Tags.ReferencedStudySequence).ascii("SQ").u16(0).u32(16);
+        b.tag(Tag.ITEM).u32(40).explicit(Tags.ReferencedSOPClassUID, "UI", "1.2");
+        b.raw(new byte[40]);
+        DicomParseException e = assertThrows(DicomParseException.class, () -> read(b.bytes()));
+        assertTrue(e.getMessage().contains("overruns its sequence"), e.getMessage());
+    }
+
+    @Test
+    void deepNestingIsBoundedNotAStackOverflow() {
+        Bytes b = Bytes.part10(EXPLICIT);
+        int depth = 5000;
+        for (int i = 0; i < depth; i++) {
+            b.tag(Tags.ReferencedStudySequence).ascii("SQ").u16(0).u32(0xFFFFFFFFL);
+            b.tag(Tag.ITEM).u32(0xFFFFFFFFL);
+        }
+        DicomParseException e = assertThrows(DicomParseException.class, () -> read(b.bytes()));
+        assertTrue(e.getMessage().contains("nested deeper than 64"), e.getMessage());
+    }
+
+    @Test
+    void tooManyItemsFail() {
+        Bytes b = Bytes.part10(EXPLICIT).tag(Tags.ReferencedStudySequence).ascii("SQ").u16(0).u32(0xFFFFFFFFL);
+        for (int i = 0; i < 20; i++) {
+            b.tag(Tag.ITEM).u32(0);
+        }
+        b.tag(Tag.SEQUENCE_DELIMITATION).u32(0);
+        DicomReader r = new DicomReader(DicomReadOptions.defaults().withMaxItems(10));
+        assertThrows(DicomParseException.class, () -> r.read(b.bytes()));
+        assertEquals(20, read(b.bytes()).dataset().getSequence(Tags.ReferencedStudySequence).orElseThrow().size());
+    }
+
+    @Test
+    void unterminatedUndefinedLengthItemFails() {
+        Bytes b = Bytes.part10(EXPLICIT).tag(Tags.ReferencedStudySequence).ascii("SQ").u16(0).u32(0xFFFFFFFFL);
+        b.tag(Tag.ITEM).u32(0xFFFFFFFFL).explicit(Tags.ReferencedSOPClassUID, "UI", "1.2");
+        DicomParseException e = assertThrows(DicomParseException.class, () -> read(b.bytes()));
+        assertTrue(e.getMessage().contains("item"), e.getMessage());
+    }
+
+    @Test
+    void unknownVRBytesFail() {
+        byte[] b = Bytes.part10(EXPLICIT).explicit(Tags.PatientID, "LO", "ID").explicit(Tags.PatientName, "ZZ", "x")
+                .bytes();
+        DicomParseException e = assertThrows(DicomParseException.class, () -> read(b));
+        assertTrue(e.getMessage().contains("invalid VR"), e.getMessage());
+    }
+
+    @Test
+    void unOfUndefinedLengthIsReadAsImplicitSequence() {
+        Bytes b = Bytes.part10(EXPLICIT).tag(0x00091010).ascii("UN").u16(0).u32(0xFFFFFFFFL);
+        b.tag(Tag.ITEM).u32(0xFFFFFFFFL).implicit(Tags.PatientID, "ABCD".getBytes());
+        b.tag(Tag.ITEM_DELIMITATION).u32(0).tag(Tag.SEQUENCE_DELIMITATION).u32(0);
+        b.explicit(Tags.PatientName, "PN", "Doe^J ");
+        DicomObject ds = read(b.bytes()).dataset();
+        DicomElement un = ds.get(0x00091010).orElseThrow();
+        assertEquals(VR.UN, un.vr());
+        assertEquals("ABCD", un.sequence().orElseThrow().get(0).getString(Tags.PatientID).orElseThrow());
+        assertEquals("Doe^J", ds.getString(Tags.PatientName).orElseThrow());
+    }
+
+    @Test
+    void implicitPrivateElementsAreUnknownUnlessADictionaryKnowsThem() {
+        byte[] b = Bytes.part10(IMPLICIT).implicit(0x00110010, "NO SUCH CREATOR ".getBytes())
+                .implicit(0x00111001, new byte[] {1, 2}).bytes();
+        DicomObject ds = read(b).dataset();
+        assertEquals(VR.LO, ds.get(0x00110010).orElseThrow().vr());
+        assertEquals(VR.UN, ds.get(0x00111001).orElseThrow().vr());
+        assertEquals(OptionalInt.of(0x00111001), ds.privateTag("NO SUCH CREATOR", 0x0011, 0x01));
+    }
+
+    @Test
+    void largeValuesInFilesStayLazyAndStopBeforePixelsSkipsThem() throws Exception {
+        Path f = tmp.resolve("ct.dcm");
+        DicomWriter.standard().write(Synthetic.file(Synthetic.ct(1, 256), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), f);
+        DicomObject ds = DicomReader.standard().read(f).dataset();
+        BulkData px = ds.getBulkData(Tags.PixelData).orElseThrow();
+        assertEquals(256 * 256 * 2, px.length());
+        assertEquals(f, px.file().orElseThrow());
+        assertArrayEquals(Synthetic.ct(1, 256).getBytes(Tags.PixelData).orElseThrow(), px.read());
+        DicomObject header = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true)).read(f).dataset();
+        assertFalse(header.contains(Tags.PixelData));
+        assertEquals("CT", header.getString(Tags.Modality).orElseThrow());
+    }
+
+    @Test
+    void deflatedDatasetRoundTrips() {
+        DicomObject ds = Synthetic.ct(2, 16);
+        byte[] b = new DicomWriter(DicomWriteOptions.defaults()
+                .withTransferSyntax(TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN))
+                .toBytes(Synthetic.file(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        DicomFile f = read(b);
+        assertTrue(f.transferSyntax().deflated());
+        assertEquals(List.of(), DatasetCompare.differences(ds, f.dataset()));
+    }
+
+    @Test
+    void deflateBombIsBounded() {
+        DicomObject ds = DicomObject.builder().setString(Tags.SOPClassUID, "1.2").setString(Tags.SOPInstanceUID, "1.3")
+                .setBytes(0x00091010, VR.OB, new byte[4 << 20]).build();
+        byte[] b = new DicomWriter(DicomWriteOptions.defaults()
+                .withTransferSyntax(TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN))
+                .toBytes(Synthetic.file(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        assertTrue(b.length < 64 * 1024);
+        DicomReader r = new DicomReader(DicomReadOptions.defaults().withMaxInflatedLength(1 << 20));
+        DicomParseException e = assertThrows(DicomParseException.class, () -> r.read(b));
+        assertTrue(e.getMessage().contains("inflates to more than"), e.getMessage());
+    }
+
+    @Test
+    void encapsulatedPixelDataKeepsFragmentsAndOffsetTable() {
+        Bytes b = Bytes.part10("1.2.840.10008.1.2.4.50").tag(Tags.NumberOfFrames).ascii("IS").u16(2).ascii("2 ");
+        b.tag(Tags.PixelData).ascii("OB").u16(0).u32(0xFFFFFFFFL);
+        b.tag(Tag.ITEM).u32(8).u32(0).u32(12);
+        b.tag(Tag.ITEM).u32(4).raw(new byte[] {1, 2, 3, 4});
+        b.tag(Tag.ITEM).u32(4).raw(new byte[] {5, 6, 7, 8});
+        b.tag(Tag.ITEM).u32(2).raw(new byte[] {9, 10});
+        b.tag(Tag.SEQUENCE_DELIMITATION).u32(0);
+        DicomObject ds = read(b.bytes()).dataset();
+        EncapsulatedPixelData px = ds.get(Tags.PixelData).orElseThrow().encapsulated().orElseThrow();
+        assertEquals(List.of(0L, 12L), px.basicOffsetTable());
+        assertEquals(3, px.fragments().size());
+        assertEquals(1, px.frameFragments(0, 2).size());
+        assertEquals(2, px.frameFragments(1, 2).size());
+    }
+
+    @Test
+    void bigEndianValuesAreSwappedToLittleEndian() {
+        Bytes b = new Bytes().raw(new byte[128]).ascii("DICM");
+        byte[] uid = Bytes.pad("1.2.840.10008.1.2.2".getBytes());
+        b.tag(0x00020010).ascii("UI").u16(uid.length).raw(uid);
+        // big endian dataset: (0028,0010) US 2 512
+        b.raw(new byte[] {0x00, 0x28, 0x00, 0x10, 'U', 'S', 0x00, 0x02, 0x02, 0x00});
+        DicomFile f = read(b.bytes());
+        assertTrue(f.transferSyntax().bigEndian());
+        assertEquals(OptionalInt.of(512), f.dataset().getInt(Tags.Rows));
+    }
+
+    @Test
+    void emptyFileFailsWithTypedError() throws Exception {
+        Path f = tmp.resolve("empty.dcm");
+        Files.write(f, new byte[0]);
+        assertThrows(DicomParseException.class, () -> DicomReader.standard().read(f));
+    }
+
+    @Test
+    void randomBytesAfterPreambleFailTyped() {
+        byte[] b = Bytes.part10(EXPLICIT).raw(new byte[] {1, 2, 3, 4, 5, 6, 7}).bytes();
+        assertThrows(DicomParseException.class, () -> read(b));
+        byte[] c = Arrays.copyOf(b, 131);
+        assertThrows(DicomParseException.class, () -> read(c));
+    }
+}
