@@ -177,6 +177,11 @@ public final class Deidentifier {
     }
 
     private DicomObject process(DicomObject ds, Run run, int depth) {
+        return process(ds, run, depth, false);
+    }
+
+    /** With {@code cleaning}, unlisted text inside a cleaned sequence (e.g. SR Text Value) is cleaned too. */
+    private DicomObject process(DicomObject ds, Run run, int depth, boolean cleaning) {
         if (depth > MAX_DEPTH) {
             throw new DeidentificationException("sequences nest deeper than " + MAX_DEPTH + " levels; refusing");
         }
@@ -193,7 +198,11 @@ public final class Deidentifier {
             }
             Optional<ProfileTable.Rule> rule = table.rule(tag);
             if (rule.isEmpty()) {
-                b.set(keep(e, run, depth));
+                if (cleaning && e.vr().isText() && e.vr().usesSpecificCharacterSet()) {
+                    clean(e, run, depth, true).ifPresent(b::set);
+                } else {
+                    b.set(keep(e, run, depth, cleaning));
+                }
                 continue;
             }
             char action = resolve(rule.get(), run, depth);
@@ -213,10 +222,10 @@ public final class Deidentifier {
                     replaceUid(e, run, depth).ifPresent(b::set);
                     break;
                 case 'C':
-                    clean(e, run, depth).ifPresent(b::set);
+                    clean(e, run, depth, cleaning).ifPresent(b::set);
                     break;
                 default: // 'K'
-                    b.set(keep(e, run, depth));
+                    b.set(keep(e, run, depth, cleaning));
             }
         }
         return b.build();
@@ -280,13 +289,17 @@ public final class Deidentifier {
     }
 
     private DicomElement keep(DicomElement e, Run run, int depth) {
+        return keep(e, run, depth, false);
+    }
+
+    private DicomElement keep(DicomElement e, Run run, int depth, boolean cleaning) {
         Optional<Sequence> seq = e.sequence();
         if (seq.isEmpty()) {
             return e;
         }
         List<DicomObject> items = new ArrayList<>(seq.get().size());
         for (DicomObject item : seq.get()) {
-            items.add(process(item, run, depth + 1));
+            items.add(process(item, run, depth + 1, cleaning));
         }
         return DicomElement.ofSequence(e.tag(), new Sequence(items));
     }
@@ -295,7 +308,10 @@ public final class Deidentifier {
         int tag = e.tag();
         VR vr = e.vr();
         if (vr == VR.SQ) {
-            return keep(e, run, depth); // a dummy sequence is the sequence with its items de-identified
+            // No generic dummy item is valid for every sequence (a dummy SR content tree, a dummy observer...), and
+            // keeping the items would keep unlisted free text such as Text Value: the sequence is emptied.
+            run.replaced++;
+            return DicomElement.ofSequence(tag, new Sequence(List.of()));
         }
         if (vr == VR.UI) {
             Optional<DicomElement> r = replaceUid(e, run, depth);
@@ -348,10 +364,10 @@ public final class Deidentifier {
         return Optional.of(DicomElement.ofStrings(e.tag(), VR.UI, out));
     }
 
-    private Optional<DicomElement> clean(DicomElement e, Run run, int depth) {
+    private Optional<DicomElement> clean(DicomElement e, Run run, int depth, boolean cleaning) {
         VR vr = e.vr();
         if (vr == VR.SQ) {
-            return Optional.of(keep(e, run, depth));
+            return Optional.of(keep(e, run, depth, true));
         }
         if (vr == VR.DA || vr == VR.DT) {
             if (!policy.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {

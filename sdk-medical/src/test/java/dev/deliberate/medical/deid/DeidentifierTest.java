@@ -124,10 +124,21 @@ class DeidentifierTest {
     }
 
     @Test
+    void contentSequenceIsEmptiedWithoutCleanStructuredContentAndTextIsCleanedWithIt() {
+        DicomObject text = DicomObject.builder().setString(Tags.ValueType, "TEXT")
+                .setString(Tags.TextValue, "Seen by Dr House for John Doe on 2024-03-10").build();
+        DicomObject ds = source().toBuilder().setSequence(Tags.ContentSequence, List.of(text)).build();
+        assertTrue(run(ds).dataset().getSequence(Tags.ContentSequence).orElseThrow().isEmpty());
+        DicomObject cleaned = run(ds, DeidentificationOption.CLEAN_STRUCTURED_CONTENT).dataset()
+                .getSequence(Tags.ContentSequence).orElseThrow().get(0);
+        assertEquals("Seen by Dr ***** for **** *** on **********", cleaned.getString(Tags.TextValue).orElseThrow());
+    }
+
+    @Test
     void sequencesNestedTooDeepAreRefused() {
         DicomObject ds = DicomObject.builder().setString(Tags.PatientName, "X").build();
         for (int i = 0; i < Deidentifier.MAX_DEPTH + 2; i++) {
-            ds = DicomObject.builder().setSequence(Tags.ContentSequence, List.of(ds)).build();
+            ds = DicomObject.builder().setSequence(Tags.VOILUTSequence, List.of(ds)).build(); // unlisted: kept
         }
         DicomObject deep = ds;
         DeidentificationException e = assertThrows(DeidentificationException.class, () -> run(deep));
