@@ -11,14 +11,10 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Applies the PS3.15 Annex E Basic Application Level Confidentiality Profile, with the options of a
@@ -50,15 +46,6 @@ public final class Deidentifier {
     public static final String METHOD_TEXT = "Deliberate: PS3.15 E Basic Profile";
 
     private static final String SR_PREFIX = "1.2.840.10008.5.1.4.1.1.88.";
-    private static final Pattern DATE_LIKE = Pattern.compile(
-            "\\b(?:(?:19|20)\\d{2}[-/.]?[01]\\d[-/.]?[0-3]\\d|\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4})\\b");
-    private static final Pattern LONG_NUMBER = Pattern.compile("\\b\\d{6,}\\b");
-    private static final int[] NAME_SOURCES = {Tags.PatientName, Tags.OtherPatientNames, Tags.PatientBirthName,
-        Tags.PatientMotherBirthName, Tags.ReferringPhysicianName, Tags.PerformingPhysicianName,
-        Tags.NameOfPhysiciansReadingStudy, Tags.OperatorsName, Tags.PhysiciansOfRecord, Tags.RequestingPhysician};
-    private static final int[] ID_SOURCES = {Tags.PatientID, Tags.OtherPatientIDs, Tags.AccessionNumber,
-        Tags.IssuerOfPatientID, Tags.PatientBirthDate, Tags.PatientTelephoneNumbers, Tags.PatientAddress,
-        Tags.StudyID, Tags.AdmissionID, Tags.MedicalRecordLocator};
 
     private final DeidentificationPolicy policy;
     private final UidRemapper uids;
@@ -134,42 +121,18 @@ public final class Deidentifier {
         int cleaned;
         final boolean structuredReport;
         final boolean enhanced;
-        final List<Pattern> identifiers = new ArrayList<>();
+        final IdentifierMasker masker;
         final int dateShiftDays;
 
         Run(DicomObject top) {
             structuredReport = top.getString(Tags.SOPClassUID).map(s -> s.startsWith(SR_PREFIX)).orElse(false);
             enhanced = top.contains(Tags.SharedFunctionalGroupsSequence);
-            Set<String> tokens = new LinkedHashSet<>();
-            for (int t : NAME_SOURCES) {
-                for (String v : top.getStrings(t)) {
-                    for (String part : v.split("[\\^ ,=]+")) {
-                        addToken(tokens, part);
-                    }
-                }
-            }
-            for (int t : ID_SOURCES) {
-                for (String v : top.getStrings(t)) {
-                    addToken(tokens, v.strip());
-                }
-            }
-            if (!policy.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY)) {
-                top.getString(Tags.InstitutionName).ifPresent(v -> addToken(tokens, v.strip()));
-            }
-            for (String tok : tokens) {
-                identifiers.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(tok) + "(?![\\p{L}\\p{N}])",
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
-            }
+            masker = IdentifierMasker.of(top, !policy.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY));
             byte[] h = uidsHmac("dateshift:" + top.getString(Tags.PatientID).orElse(""));
             int v = ((h[0] & 0xFF) << 24 | (h[1] & 0xFF) << 16 | (h[2] & 0xFF) << 8 | (h[3] & 0xFF)) >>> 1;
             dateShiftDays = 1 + v % 3650;
         }
 
-        private void addToken(Set<String> tokens, String t) {
-            if (t.length() >= 2 && t.codePoints().anyMatch(Character::isLetterOrDigit)) {
-                tokens.add(t);
-            }
-        }
     }
 
     private byte[] uidsHmac(String label) {
@@ -402,32 +365,8 @@ public final class Deidentifier {
         return Optional.of(e);
     }
 
-    /** Masks known identifiers, date-like text and long digit runs with asterisks of the same length. */
-    static String cleanText(String text, List<Pattern> identifiers) {
-        String s = text;
-        for (Pattern p : identifiers) {
-            s = mask(p, s);
-        }
-        s = mask(DATE_LIKE, s);
-        return mask(LONG_NUMBER, s);
-    }
-
     private static String cleanText(String text, Run run) {
-        return cleanText(text, run.identifiers);
-    }
-
-    private static String mask(Pattern p, String s) {
-        Matcher m = p.matcher(s);
-        if (!m.find()) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder();
-        int last = 0;
-        do {
-            sb.append(s, last, m.start()).append("*".repeat(m.end() - m.start()));
-            last = m.end();
-        } while (m.find());
-        return sb.append(s.substring(last)).toString();
+        return run.masker.mask(text);
     }
 
     private static Optional<String> shift(String value, int days) {
