@@ -205,13 +205,9 @@ public final class SpecificCharacterSet {
                     i += 2;
                     continue;
                 }
-                if (g0 == Code.JIS_ROMAN && c == 0x5C) {
-                    out.append('\u00a5');
-                } else if (g0 == Code.JIS_ROMAN && c == 0x7E) {
-                    out.append('\u203e');
-                } else {
-                    out.append((char) c);
-                }
+                // JIS X 0201 Romaji puts a Yen sign at 0x5C, but DICOM uses that byte as the value delimiter, and
+                // pydicom and DCMTK read it as a backslash; so do we (and 0x7E as a tilde)
+                out.append((char) c);
                 if (c == '\\' || c == '\r' || c == '\n' || c == '\t' || c == '\f'
                         || (personName && (c == '^' || c == '='))) {
                     g0 = initialG0;
@@ -267,7 +263,7 @@ public final class SpecificCharacterSet {
             char ch = text.charAt(i);
             boolean delimiter = ch == '\\' || ch == '\r' || ch == '\n' || ch == '\t' || ch == '\f'
                     || (personName && (ch == '^' || ch == '='));
-            if (ch < 0x80 && (g0 == Code.ASCII || (g0 == Code.JIS_ROMAN && ch != 0x5C && ch != 0x7E))) {
+            if (ch < 0x80 && (g0 == Code.ASCII || g0 == Code.JIS_ROMAN)) {
                 if (delimiter) {
                     g1 = initialG1;
                 }

@@ -45,6 +45,15 @@ class SpecificCharacterSetTest {
     }
 
     @Test
+    void jisRomanBackslashStaysTheValueDelimiter() {
+        SpecificCharacterSet cs = SpecificCharacterSet.of(List.of("ISO 2022 IR 13", "ISO 2022 IR 87"));
+        byte[] b = "ﾔﾏﾀﾞ\\ABC".getBytes(java.nio.charset.Charset.forName("Shift_JIS"));
+        assertEquals("ﾔﾏﾀﾞ\\ABC", decode(cs, b));
+        DicomElement e = DicomElement.ofBytes(Tags.PatientID, VR.LO, b, cs);
+        assertEquals(List.of("ﾔﾏﾀﾞ", "ABC"), e.strings());
+    }
+
+    @Test
     void defaultRepertoireRejectsNonAsciiOnEncode() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SpecificCharacterSet.DEFAULT.encode("Jérôme", true));

@@ -1,0 +1,28 @@
+package dev.deliberate.cli.dicom;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code deliberate dicom}: the DICOM command group. Subcommands are listed here; areas built on the DICOM data layer
+ * (de-identification, rendering, structured reports) add theirs to this list.
+ */
+@Command(
+        name = "dicom",
+        mixinStandardHelpOptions = true,
+        description = "Read and inspect DICOM files.",
+        subcommands = {
+            DumpCommand.class,
+            ScanCommand.class,
+        })
+public final class DicomCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand, prints the group's usage. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
