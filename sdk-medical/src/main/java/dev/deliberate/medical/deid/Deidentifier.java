@@ -45,7 +45,6 @@ public final class Deidentifier {
     /** The text recorded in De-identification Method (0012,0063). */
     public static final String METHOD_TEXT = "Deliberate: PS3.15 E Basic Profile";
 
-    private static final String SR_PREFIX = "1.2.840.10008.5.1.4.1.1.88.";
 
     private final DeidentificationPolicy policy;
     private final UidRemapper uids;
@@ -119,13 +118,13 @@ public final class Deidentifier {
         int replaced;
         int uids;
         int cleaned;
-        final boolean structuredReport;
+        final Family family;
         final boolean enhanced;
         final IdentifierMasker masker;
         final int dateShiftDays;
 
         Run(DicomObject top) {
-            structuredReport = top.getString(Tags.SOPClassUID).map(s -> s.startsWith(SR_PREFIX)).orElse(false);
+            family = family(top.getString(Tags.SOPClassUID).orElse(""));
             enhanced = top.contains(Tags.SharedFunctionalGroupsSequence);
             masker = IdentifierMasker.of(top, !policy.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY));
             byte[] h = uidsHmac("dateshift:" + top.getString(Tags.PatientID).orElse(""));
@@ -139,12 +138,18 @@ public final class Deidentifier {
         return uids.hmac(label);
     }
 
+    /** How unlisted text inside a sequence is treated: kept, cleaned (inside C sequences), or replaced (inside D). */
+    enum Mode { KEEP, CLEAN, DUMMY }
+
+    private static final java.util.Set<Integer> CODE_ATTRIBUTES = java.util.Set.of(Tags.CodeValue,
+            Tags.CodingSchemeDesignator, Tags.CodingSchemeVersion, Tags.CodeMeaning, Tags.LongCodeValue,
+            Tags.URNCodeValue, Tags.MappingResource, Tags.TemplateIdentifier);
+
     private DicomObject process(DicomObject ds, Run run, int depth) {
-        return process(ds, run, depth, false);
+        return process(ds, run, depth, Mode.KEEP);
     }
 
-    /** With {@code cleaning}, unlisted text inside a cleaned sequence (e.g. SR Text Value) is cleaned too. */
-    private DicomObject process(DicomObject ds, Run run, int depth, boolean cleaning) {
+    private DicomObject process(DicomObject ds, Run run, int depth, Mode mode) {
         if (depth > MAX_DEPTH) {
             throw new DeidentificationException("sequences nest deeper than " + MAX_DEPTH + " levels; refusing");
         }
@@ -161,10 +166,15 @@ public final class Deidentifier {
             }
             Optional<ProfileTable.Rule> rule = table.rule(tag);
             if (rule.isEmpty()) {
-                if (cleaning && e.vr().isText() && e.vr().usesSpecificCharacterSet()) {
-                    clean(e, run, depth, true).ifPresent(b::set);
+                boolean freeText = e.vr().isText() && e.vr().usesSpecificCharacterSet() && !e.isEmpty()
+                        && !CODE_ATTRIBUTES.contains(tag);
+                if (freeText && mode == Mode.CLEAN) {
+                    clean(e, run, depth, mode).ifPresent(b::set);
+                } else if (freeText && mode == Mode.DUMMY) {
+                    run.replaced++;
+                    b.set(dummyValue(tag, e.vr()));
                 } else {
-                    b.set(keep(e, run, depth, cleaning));
+                    b.set(keep(e, run, depth, mode));
                 }
                 continue;
             }
@@ -185,10 +195,10 @@ public final class Deidentifier {
                     replaceUid(e, run, depth).ifPresent(b::set);
                     break;
                 case 'C':
-                    clean(e, run, depth, cleaning).ifPresent(b::set);
+                    clean(e, run, depth, mode).ifPresent(b::set);
                     break;
                 default: // 'K'
-                    b.set(keep(e, run, depth, cleaning));
+                    b.set(keep(e, run, depth, mode));
             }
         }
         return b.build();
@@ -213,7 +223,7 @@ public final class Deidentifier {
         if (basic.length() == 1) {
             return basic.charAt(0);
         }
-        int type = depth == 0 ? requiredType(rule.tag(), run) : 3;
+        int type = requiredType(rule.tag(), run);
         if (basic.equals("X/Z/U*")) {
             return type == 3 ? 'X' : 'K'; // kept items have their UIDs replaced by their own U rules
         }
@@ -224,45 +234,73 @@ public final class Deidentifier {
             return 'Z';
         }
         if (type <= 2 && basic.contains("D")) {
-            return 'D';
+            return 'D'; // Type 2 but only X/D offered: a dummy keeps the attribute present
         }
         return basic.charAt(0);
     }
 
     /**
      * The attribute's type where the common IODs make a compound-action attribute required (1 or 2); 3 otherwise.
-     * Sources: PS3.3 SR Document General (C.17.2), Patient (C.7.1.1), Contrast/Bolus (C.7.6.4), Presentation State
-     * Identification (C.11.10), Multi-frame Functional Groups (C.7.6.16), Enhanced General Equipment (C.7.5.2),
-     * Enhanced MR/CT Image (C.8.13.1, C.8.15.2), Acquisition Context (C.7.6.14).
+     * Sources: PS3.3 Patient (C.7.1.1), Contrast/Bolus (C.7.6.4), Presentation State Identification (C.11.10), SR
+     * Document Series and General (C.17.1, C.17.2), Waveform Identification (C.10.8), Acquisition Context
+     * (C.7.6.14), Multi-frame Functional Groups (C.7.6.16), Enhanced General Equipment (C.7.5.2), RT Series
+     * (C.8.8.1), RT General Plan (C.8.8.9), RT Beams (C.8.8.14). Checked by DeidentifiedOutputValidityIT with dciodvfy.
      */
     private static int requiredType(int tag, Run run) {
         if (tag == Tags.PatientID || tag == Tags.ContrastBolusAgent || tag == Tags.ContentCreatorName) {
             return 2;
         }
+        boolean typeOneContent = run.family == Family.SR || run.family == Family.WAVEFORM || run.enhanced;
         if (tag == Tags.ContentDate || tag == Tags.ContentTime) {
-            return run.structuredReport || run.enhanced ? 1 : 2;
+            return typeOneContent ? 1 : 2;
         }
-        if (run.enhanced && (tag == Tags.AcquisitionDateTime || tag == Tags.DeviceSerialNumber)) {
+        if (tag == Tags.AcquisitionDateTime && (run.family == Family.WAVEFORM || run.enhanced)) {
             return 1;
         }
-        if (run.enhanced && tag == Tags.AcquisitionContextSequence) {
+        if (tag == Tags.DeviceSerialNumber && run.enhanced) {
+            return 1;
+        }
+        if (tag == Tags.AcquisitionContextSequence && (run.family == Family.WAVEFORM || run.enhanced)) {
+            return 2;
+        }
+        if (tag == Tags.ReferencedPerformedProcedureStepSequence && run.family == Family.SR) {
+            return 2;
+        }
+        if (run.family == Family.RT && (tag == Tags.OperatorsName || tag == Tags.RTPlanDate
+                || tag == Tags.RTPlanTime || tag == Tags.TreatmentMachineName)) {
             return 2;
         }
         return 3;
     }
 
-    private DicomElement keep(DicomElement e, Run run, int depth) {
-        return keep(e, run, depth, false);
+    /** SOP class families whose modules make some compound-action attributes Type 1 or 2. */
+    enum Family { SR, WAVEFORM, RT, OTHER }
+
+    static Family family(String sopClass) {
+        if (sopClass.startsWith("1.2.840.10008.5.1.4.1.1.88.")) {
+            return Family.SR;
+        }
+        if (sopClass.startsWith("1.2.840.10008.5.1.4.1.1.9.")) {
+            return Family.WAVEFORM;
+        }
+        if (sopClass.startsWith("1.2.840.10008.5.1.4.1.1.481.")) {
+            return Family.RT;
+        }
+        return Family.OTHER;
     }
 
-    private DicomElement keep(DicomElement e, Run run, int depth, boolean cleaning) {
+    private DicomElement keep(DicomElement e, Run run, int depth) {
+        return keep(e, run, depth, Mode.KEEP);
+    }
+
+    private DicomElement keep(DicomElement e, Run run, int depth, Mode mode) {
         Optional<Sequence> seq = e.sequence();
         if (seq.isEmpty()) {
             return e;
         }
         List<DicomObject> items = new ArrayList<>(seq.get().size());
         for (DicomObject item : seq.get()) {
-            items.add(process(item, run, depth + 1, cleaning));
+            items.add(process(item, run, depth + 1, mode));
         }
         return DicomElement.ofSequence(e.tag(), new Sequence(items));
     }
@@ -271,10 +309,14 @@ public final class Deidentifier {
         int tag = e.tag();
         VR vr = e.vr();
         if (vr == VR.SQ) {
-            // No generic dummy item is valid for every sequence (a dummy SR content tree, a dummy observer...), and
-            // keeping the items would keep unlisted free text such as Text Value: the sequence is emptied.
+            // A dummy sequence keeps its item structure (so nested Type 1 attributes stay present), with every item
+            // de-identified and all unlisted free text in it (e.g. SR Text Value) replaced by dummy text; codes stay.
             run.replaced++;
-            return DicomElement.ofSequence(tag, new Sequence(List.of()));
+            List<DicomObject> items = new ArrayList<>();
+            for (DicomObject item : e.sequence().orElseThrow()) {
+                items.add(process(item, run, depth + 1, Mode.DUMMY));
+            }
+            return DicomElement.ofSequence(tag, new Sequence(items));
         }
         if (vr == VR.UI) {
             Optional<DicomElement> r = replaceUid(e, run, depth);
@@ -327,10 +369,10 @@ public final class Deidentifier {
         return Optional.of(DicomElement.ofStrings(e.tag(), VR.UI, out));
     }
 
-    private Optional<DicomElement> clean(DicomElement e, Run run, int depth, boolean cleaning) {
+    private Optional<DicomElement> clean(DicomElement e, Run run, int depth, Mode mode) {
         VR vr = e.vr();
         if (vr == VR.SQ) {
-            return Optional.of(keep(e, run, depth, true));
+            return Optional.of(keep(e, run, depth, mode == Mode.DUMMY ? Mode.DUMMY : Mode.CLEAN));
         }
         if (vr == VR.DA || vr == VR.DT) {
             if (!policy.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {

@@ -124,11 +124,17 @@ class DeidentifierTest {
     }
 
     @Test
-    void contentSequenceIsEmptiedWithoutCleanStructuredContentAndTextIsCleanedWithIt() {
+    void contentSequenceGetsDummyTextWithoutCleanStructuredContentAndCleanedTextWithIt() {
+        DicomObject concept = DicomObject.builder().setString(Tags.CodeValue, "121071")
+                .setString(Tags.CodingSchemeDesignator, "DCM").setString(Tags.CodeMeaning, "Finding").build();
         DicomObject text = DicomObject.builder().setString(Tags.ValueType, "TEXT")
+                .setSequence(Tags.ConceptNameCodeSequence, List.of(concept))
                 .setString(Tags.TextValue, "Seen by Dr House for John Doe on 2024-03-10").build();
         DicomObject ds = source().toBuilder().setSequence(Tags.ContentSequence, List.of(text)).build();
-        assertTrue(run(ds).dataset().getSequence(Tags.ContentSequence).orElseThrow().isEmpty());
+        DicomObject dummy = run(ds).dataset().getSequence(Tags.ContentSequence).orElseThrow().get(0);
+        assertEquals("ANONYMIZED", dummy.getString(Tags.TextValue).orElseThrow(), "D keeps structure, not text");
+        assertEquals("Finding", dummy.getSequence(Tags.ConceptNameCodeSequence).orElseThrow().get(0)
+                .getString(Tags.CodeMeaning).orElseThrow(), "codes are terminology and stay");
         DicomObject cleaned = run(ds, DeidentificationOption.CLEAN_STRUCTURED_CONTENT).dataset()
                 .getSequence(Tags.ContentSequence).orElseThrow().get(0);
         assertEquals("Seen by Dr ***** for **** *** on **********", cleaned.getString(Tags.TextValue).orElseThrow());

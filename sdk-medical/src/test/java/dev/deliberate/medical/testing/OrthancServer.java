@@ -87,6 +87,16 @@ public final class OrthancServer implements AutoCloseable {
 
     /** {@code POST /instances/{id}/anonymize} with a JSON body; returns the anonymized file's bytes. */
     public byte[] anonymize(String id, String jsonBody) throws IOException, InterruptedException {
+        try {
+            return anonymizeOnce(id, jsonBody);
+        } catch (IOException e) {
+            // a pooled keep-alive connection that Orthanc closed: one retry on a fresh request is safe (no side effect
+            // but a new anonymized copy inside the throwaway Orthanc)
+            return anonymizeOnce(id, jsonBody);
+        }
+    }
+
+    private byte[] anonymizeOnce(String id, String jsonBody) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri("/instances/" + id + "/anonymize"))
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
