@@ -404,7 +404,7 @@ public final class DicomRenderer {
     }
 
     /**
-     * Renders one frame to an 8-bit image: {@code TYPE_BYTE_GRAY} for monochrome, {@code TYPE_INT_RGB} for colour.
+     * Renders one frame to an 8-bit image: {@code TYPE_BYTE_GRAY} for monochrome, {@code TYPE_3BYTE_BGR} for colour.
      *
      * @throws RenderException                    as {@link #decode(DicomFile, RenderOptions)}
      * @throws UnsupportedTransferSyntaxException when the compression is not supported
@@ -426,8 +426,14 @@ public final class DicomRenderer {
             return img;
         }
         int[] rgb = toRgb(ds, f);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        img.setRGB(0, 0, w, h, rgb, 0, w);
+        byte[] bgr = new byte[rgb.length * 3];
+        for (int i = 0; i < rgb.length; i++) {
+            bgr[3 * i] = (byte) rgb[i];
+            bgr[3 * i + 1] = (byte) (rgb[i] >> 8);
+            bgr[3 * i + 2] = (byte) (rgb[i] >> 16);
+        }
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        img.getRaster().setDataElements(0, 0, w, h, bgr);
         return img;
     }
 
