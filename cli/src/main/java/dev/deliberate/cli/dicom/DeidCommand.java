@@ -101,7 +101,13 @@ public final class DeidCommand implements Callable<Integer> {
         int refused = 0;
         int failed = 0;
         int flagged = 0;
+        int skipped = 0;
         for (Path[] job : jobs) {
+            if (!isPart10(job[0])) {
+                skipped++; // never copied: a non-DICOM file in a study folder may itself hold PHI
+                err.println("skipped (not a DICOM Part 10 file, not copied): " + job[0]);
+                continue;
+            }
             try {
                 DicomFile f = DicomReader.standard().read(job[0]);
                 DeidentificationResult r = deid.deidentify(f.dataset());
@@ -125,13 +131,23 @@ public final class DeidCommand implements Callable<Integer> {
                 err.println("failed: " + job[0] + ": " + e.getMessage());
             }
         }
-        o.printf(Locale.ROOT, "%d file(s): %d written, %d refused (burned-in annotation), %d failed%s%n", jobs.size(),
-                written, refused, failed, flagged > 0 ? ", " + flagged + " written with burned-in annotation" : "");
+        o.printf(Locale.ROOT, "%d file(s): %d written, %d refused (burned-in annotation), %d failed, %d skipped (not "
+                + "DICOM)%s%n", jobs.size(), written, refused, failed, skipped, flagged > 0 ? ", " + flagged + " written with burned-in annotation" : "");
         o.println("options: " + (policy.options().isEmpty() ? "none" : policy.options()) + "; salt fingerprint "
                 + fingerprint(secret));
         o.flush();
         err.flush();
         return refused + failed == 0 ? 0 : 1;
+    }
+
+    /** Whether the file starts with a 128-byte preamble and "DICM". */
+    static boolean isPart10(Path p) {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(132);
+            return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+        } catch (IOException e) {
+            return true; // let the reader report the I/O problem
+        }
     }
 
     /** A short fingerprint that tells salts apart without revealing them. */

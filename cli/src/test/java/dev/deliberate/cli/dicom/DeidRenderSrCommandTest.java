@@ -55,12 +55,16 @@ class DeidRenderSrCommandTest {
         DicomWriter.standard().write(image("1.2.3.4.5.2", "NO"), in.resolve("a/b/two.dcm"));
         DicomWriter.standard().write(image("1.2.3.4.5.3", "YES"), in.resolve("burned.dcm"));
         Files.writeString(in.resolve("notes.txt"), "not dicom");
+        byte[] truncated = Files.readAllBytes(in.resolve("a/one.dcm"));
+        Files.write(in.resolve("truncated.dcm"), java.util.Arrays.copyOf(truncated, 200));
         Path out = tmp.resolve("out");
         String[] r = run("deid", in.toString(), out.toString(), "--salt", "cli-test-salt",
                 "--option", "RETAIN_PATIENT_CHARACTERISTICS");
         assertEquals("1", r[0], r[1] + r[2]);
-        assertTrue(r[1].contains("4 file(s): 2 written, 1 refused (burned-in annotation), 1 failed"), r[1]);
-        assertTrue(r[2].contains("notes.txt") && r[2].contains("burned.dcm"), r[2]);
+        assertTrue(r[1].contains("5 file(s): 2 written, 1 refused (burned-in annotation), 1 failed, 1 skipped"), r[1]);
+        assertTrue(r[2].contains("notes.txt") && r[2].contains("burned.dcm") && r[2].contains("truncated.dcm"), r[2]);
+        assertFalse(Files.exists(out.resolve("notes.txt")), "non-DICOM files are never copied");
+        assertFalse(Files.exists(out.resolve("truncated.dcm")), "nothing half-written");
         DicomObject one = DicomReader.standard().read(out.resolve("a/one.dcm")).dataset();
         assertTrue(one.getString(Tags.PatientName).isEmpty());
         assertEquals("YES", one.getString(Tags.PatientIdentityRemoved).orElseThrow());

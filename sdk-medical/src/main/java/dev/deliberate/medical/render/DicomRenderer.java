@@ -426,14 +426,14 @@ public final class DicomRenderer {
             return img;
         }
         int[] rgb = toRgb(ds, f);
-        byte[] bgr = new byte[rgb.length * 3];
+        byte[] samples = new byte[rgb.length * 3]; // raster bands are R, G, B whatever the byte layout
         for (int i = 0; i < rgb.length; i++) {
-            bgr[3 * i] = (byte) rgb[i];
-            bgr[3 * i + 1] = (byte) (rgb[i] >> 8);
-            bgr[3 * i + 2] = (byte) (rgb[i] >> 16);
+            samples[3 * i] = (byte) (rgb[i] >> 16);
+            samples[3 * i + 1] = (byte) (rgb[i] >> 8);
+            samples[3 * i + 2] = (byte) rgb[i];
         }
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        img.getRaster().setDataElements(0, 0, w, h, bgr);
+        img.getRaster().setDataElements(0, 0, w, h, samples);
         return img;
     }
 

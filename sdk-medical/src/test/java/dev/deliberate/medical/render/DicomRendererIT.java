@@ -166,6 +166,7 @@ class DicomRendererIT {
                 }
             }
         }
+        System.out.println(name + ": RGB worst difference " + worst + ", mean " + (double) sum / (w * img.getHeight() * 3));
         assertTrue(worst <= tolerance, name + ": RGB differs by up to " + worst + " (mean "
                 + (double) sum / (w * img.getHeight() * 3) + ")");
     }

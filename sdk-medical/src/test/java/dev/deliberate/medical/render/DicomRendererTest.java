@@ -163,6 +163,17 @@ class DicomRendererTest {
     }
 
     @Test
+    void rgbChannelsLandInTheRightPlace() throws IOException {
+        DicomObject ds = DicomObject.builder().setInt(Tags.Rows, 1).setInt(Tags.Columns, 1)
+                .setInt(Tags.SamplesPerPixel, 3).setString(Tags.PhotometricInterpretation, "RGB")
+                .setInt(Tags.BitsAllocated, 8).setInt(Tags.BitsStored, 8).setInt(Tags.HighBit, 7)
+                .setInt(Tags.PixelRepresentation, 0).setInt(Tags.PlanarConfiguration, 0)
+                .setBytes(Tags.PixelData, VR.OB, new byte[] {(byte) 200, 100, 10, 0}).build();
+        BufferedImage img = DicomRenderer.standard().render(ds, LE, RenderOptions.defaults());
+        assertEquals(0xC8640A, img.getRGB(0, 0) & 0xFFFFFF);
+    }
+
+    @Test
     void windowTextParses() {
         assertEquals(Window.of(40, 400), Window.parse("40, 400"));
         assertThrows(IllegalArgumentException.class, () -> Window.parse("40"));
