@@ -247,6 +247,20 @@ class DeidentifierTest {
     }
 
     @Test
+    void fileMetaFollowsTheReplacedSopInstanceUidAndLosesSourceAe() {
+        DicomObject meta = DicomObject.builder().setString(Tags.MediaStorageSOPClassUID, "1.2.840.10008.5.1.4.1.1.2")
+                .setString(Tags.MediaStorageSOPInstanceUID, "1.2.3.4.5.7")
+                .setString(Tags.SourceApplicationEntityTitle, "HOSPITAL_CT1").build();
+        dev.deliberate.medical.dicom.DicomFile out = new Deidentifier(DeidentificationPolicy.basic(SALT)).deidentify(
+                new dev.deliberate.medical.dicom.DicomFile(meta, source(),
+                        dev.deliberate.medical.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        assertEquals(out.dataset().getString(Tags.SOPInstanceUID), out.fileMeta().getString(
+                Tags.MediaStorageSOPInstanceUID));
+        assertNotEquals("1.2.3.4.5.7", out.dataset().getString(Tags.SOPInstanceUID).orElseThrow());
+        assertFalse(out.fileMeta().contains(Tags.SourceApplicationEntityTitle));
+    }
+
+    @Test
     void policyToStringHidesTheSalt() {
         assertFalse(DeidentificationPolicy.basic(SALT).toString().contains(SALT));
     }
