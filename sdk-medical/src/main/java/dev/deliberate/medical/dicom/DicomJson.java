@@ -75,7 +75,8 @@ public final class DicomJson {
     private static void element(JsonGenerator g, DicomElement e, DicomJsonOptions o, String path) throws IOException {
         g.writeStartObject();
         VR vr = e.vr();
-        g.writeStringField("vr", vr.name());
+        // a UN of undefined length read as a sequence is a sequence in JSON, which knows no UN sequences
+        g.writeStringField("vr", e.sequence().isPresent() ? "SQ" : vr.name());
         if (e.sequence().isPresent()) {
             Sequence s = e.sequence().get();
             if (!s.isEmpty()) {

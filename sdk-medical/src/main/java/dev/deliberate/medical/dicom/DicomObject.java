@@ -180,6 +180,65 @@ public final class DicomObject implements Iterable<DicomElement> {
         return i < 0 ? Optional.empty() : elements[i].bulkData();
     }
 
+    /** The first value of a PN element as a {@link PersonName}. */
+    public Optional<PersonName> getPersonName(int tag) {
+        return getString(tag).map(PersonName::parse);
+    }
+
+    /**
+     * The first value of a DA element ({@code YYYYMMDD}, or the old {@code YYYY.MM.DD}).
+     *
+     * @throws DicomValueException when the value is not a valid date
+     */
+    public Optional<java.time.LocalDate> getDate(int tag) {
+        Optional<String> s = getString(tag);
+        if (s.isEmpty() || s.get().isBlank()) {
+            return Optional.empty();
+        }
+        String v = s.get().strip().replace(".", "");
+        try {
+            if (v.length() != 8) {
+                throw new java.time.DateTimeException("length");
+            }
+            return Optional.of(java.time.LocalDate.of(Integer.parseInt(v.substring(0, 4)),
+                    Integer.parseInt(v.substring(4, 6)), Integer.parseInt(v.substring(6, 8))));
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw new DicomValueException(tag, "value '" + s.get() + "' is not a date (YYYYMMDD)");
+        }
+    }
+
+    /**
+     * The first value of a TM element ({@code HH}, {@code HHMM}, {@code HHMMSS}, {@code HHMMSS.FFFFFF}, or the old
+     * {@code HH:MM:SS}).
+     *
+     * @throws DicomValueException when the value is not a valid time
+     */
+    public Optional<java.time.LocalTime> getTime(int tag) {
+        Optional<String> s = getString(tag);
+        if (s.isEmpty() || s.get().isBlank()) {
+            return Optional.empty();
+        }
+        String v = s.get().strip().replace(":", "");
+        try {
+            String frac = "";
+            int dot = v.indexOf('.');
+            if (dot >= 0) {
+                frac = v.substring(dot + 1);
+                v = v.substring(0, dot);
+            }
+            if (v.length() < 2 || v.length() > 6 || v.length() % 2 != 0 || frac.length() > 9) {
+                throw new java.time.DateTimeException("format");
+            }
+            int h = Integer.parseInt(v.substring(0, 2));
+            int m = v.length() >= 4 ? Integer.parseInt(v.substring(2, 4)) : 0;
+            int sec = v.length() >= 6 ? Integer.parseInt(v.substring(4, 6)) : 0;
+            int nanos = frac.isEmpty() ? 0 : Integer.parseInt((frac + "000000000").substring(0, 9));
+            return Optional.of(java.time.LocalTime.of(h, m, Math.min(sec, 59), nanos)); // 60: leap second
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw new DicomValueException(tag, "value '" + s.get() + "' is not a time (HHMMSS.FFFFFF)");
+        }
+    }
+
     /** The character set named by this dataset's own Specific Character Set (0008,0005), or the default. */
     public SpecificCharacterSet specificCharacterSet() {
         int i = index(Tags.SpecificCharacterSet);
@@ -201,6 +260,47 @@ public final class DicomObject implements Iterable<DicomElement> {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /**
+     * Rewrites every element at every nesting level, depth first: the items of a sequence are rewritten before the
+     * sequence element itself is offered to the rewriter. Returns a new dataset; this one is unchanged.
+     *
+     * @throws IllegalArgumentException when the rewriter returns an element with another tag
+     */
+    public DicomObject rewrite(ElementRewriter rewriter) {
+        return rewrite(rewriter, List.of());
+    }
+
+    private DicomObject rewrite(ElementRewriter rewriter, List<Integer> path) {
+        List<DicomElement> out = new ArrayList<>(elements.length);
+        boolean changed = false;
+        for (DicomElement e : elements) {
+            DicomElement current = e;
+            if (e.sequence().isPresent()) {
+                List<Integer> inner = new ArrayList<>(path);
+                inner.add(e.tag());
+                List<Integer> innerPath = List.copyOf(inner);
+                List<DicomObject> items = new ArrayList<>();
+                boolean itemsChanged = false;
+                for (DicomObject item : e.sequence().get()) {
+                    DicomObject r = item.rewrite(rewriter, innerPath);
+                    itemsChanged |= r != item;
+                    items.add(r);
+                }
+                if (itemsChanged) {
+                    current = new DicomElement(e.tag(), e.vr(), new Sequence(items), e.charset());
+                }
+            }
+            Optional<DicomElement> r = rewriter.rewrite(path, current);
+            if (r.isPresent() && r.get().tag() != e.tag()) {
+                throw new IllegalArgumentException("rewriter changed tag " + Tag.toString(e.tag()) + " to "
+                        + Tag.toString(r.get().tag()));
+            }
+            changed |= r.isEmpty() || r.get() != e;
+            r.ifPresent(out::add);
+        }
+        return changed ? new DicomObject(out.toArray(new DicomElement[0]), sourceOffset) : this;
     }
 
     /** Where this item started in the file it was read from (the item tag's offset), if it was read from one. */

@@ -21,10 +21,14 @@ package dev.deliberate.medical.dicom;
  *                            declared length runs past the end keeps the bytes that are there, and open sequences
  *                            and items are closed at the end of the data (lengths are still bounded by the
  *                            maxima; a length running past an enclosing item is still an error)
+ * @param resolveUnknownVRs   give standard attributes that the data encodes as UN (with a defined length) their
+ *                            dictionary VR, as pydicom does, so that e.g. a Patient Name sent as UN is still read as
+ *                            text; a UN sequence is parsed as implicit VR little endian. Values that do not fit the
+ *                            dictionary VR stay UN
  */
 public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int maxItems, long maxElements,
         long bulkDataThreshold, boolean stopBeforePixels, boolean allowMissingFileMeta, long maxInflatedLength,
-        boolean allowTruncated) {
+        boolean allowTruncated, boolean resolveUnknownVRs) {
 
     /** Validates the bounds. */
     public DicomReadOptions {
@@ -41,57 +45,63 @@ public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int 
 
     /**
      * The defaults: 1 GiB per element, depth 64, 1,000,000 items per sequence, 10,000,000 elements, bulk data above
-     * 64 KiB kept lazy, read everything, require Part 10 framing, inflate to at most 1 GiB, reject truncated data.
+     * 64 KiB kept lazy, read everything, require Part 10 framing, inflate to at most 1 GiB, reject truncated data, resolve UN to dictionary VRs.
      */
     public static DicomReadOptions defaults() {
-        return new DicomReadOptions(1L << 30, 64, 1_000_000, 10_000_000, 64 * 1024, false, false, 1L << 30, false);
+        return new DicomReadOptions(1L << 30, 64, 1_000_000, 10_000_000, 64 * 1024, false, false, 1L << 30, false, true);
     }
 
     /** These options with {@code stopBeforePixels} set. */
     public DicomReadOptions withStopBeforePixels(boolean stop) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stop, allowMissingFileMeta, maxInflatedLength, allowTruncated);
+                stop, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
     }
 
     /** These options with {@code allowMissingFileMeta} set. */
     public DicomReadOptions withAllowMissingFileMeta(boolean allow) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allow, maxInflatedLength, allowTruncated);
+                stopBeforePixels, allow, maxInflatedLength, allowTruncated, resolveUnknownVRs);
     }
 
     /** These options with another bulk data threshold. */
     public DicomReadOptions withBulkDataThreshold(long threshold) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, threshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
     }
 
     /** These options with another maximum element length. */
     public DicomReadOptions withMaxElementLength(long max) {
         return new DicomReadOptions(max, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
     }
 
     /** These options with another maximum sequence depth. */
     public DicomReadOptions withMaxSequenceDepth(int max) {
         return new DicomReadOptions(maxElementLength, max, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
     }
 
     /** These options with another maximum item count. */
     public DicomReadOptions withMaxItems(int max) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, max, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
     }
 
     /** These options with {@code allowTruncated} set. */
     public DicomReadOptions withAllowTruncated(boolean allow) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allow);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allow, resolveUnknownVRs);
+    }
+
+    /** These options with {@code resolveUnknownVRs} set. */
+    public DicomReadOptions withResolveUnknownVRs(boolean resolve) {
+        return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolve);
     }
 
     /** These options with another maximum inflated length. */
     public DicomReadOptions withMaxInflatedLength(long max) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, max, allowTruncated);
+                stopBeforePixels, allowMissingFileMeta, max, allowTruncated, resolveUnknownVRs);
     }
 }

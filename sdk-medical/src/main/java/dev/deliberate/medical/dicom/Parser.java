@@ -154,7 +154,8 @@ final class Parser {
         Inflater inf = new Inflater(true);
         try {
             inf.setInput(raw);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    (int) Math.min(Math.min(raw.length * 4L, opt.maxInflatedLength()), 1 << 26) + 1);
             byte[] chunk = new byte[64 * 1024];
             while (!inf.finished()) {
                 int n = inf.inflate(chunk);
@@ -334,6 +335,12 @@ final class Parser {
             return DicomElement.ofBulkData(tag, vr, bulk);
         }
         byte[] value = in.bytes(n, tag);
+        if (vr == VR.UN && opt.resolveUnknownVRs() && !bigEndian) {
+            DicomElement known = resolveUnknown(tag, value, depth, cs, start);
+            if (known != null) {
+                return known;
+            }
+        }
         if (bigEndian) {
             swap(value, vr == VR.AT ? 2 : vr.valueSize());
         }
@@ -341,6 +348,45 @@ final class Parser {
             return DicomElement.ofBulkData(tag, vr, BulkData.ofBytes(value));
         }
         return new DicomElement(tag, vr, value, vr.usesSpecificCharacterSet() ? cs : SpecificCharacterSet.DEFAULT);
+    }
+
+    /**
+     * A standard attribute encoded as UN: its bytes are the little-endian encoding of the dictionary VR (PS3.5 6.2.2),
+     * so text and numbers are re-typed and a sequence is parsed as implicit VR little endian. Null to keep UN.
+     */
+    private DicomElement resolveUnknown(int tag, byte[] value, int depth, SpecificCharacterSet cs, long start)
+            throws IOException {
+        if (Tag.isPrivate(tag) || (tag & 0xFFFF) == 0 || (tag >>> 16) < 0x0008) {
+            return null;
+        }
+        java.util.Optional<DictionaryEntry> entry = dict.entry(tag);
+        if (entry.isEmpty() || entry.get().vrs().isEmpty() || entry.get().vrs().size() > 1) {
+            return null; // unknown, or ambiguous (US or SS, OB or OW): keep what the data says
+        }
+        VR known = entry.get().vrs().get(0);
+        if (known == VR.UN) {
+            return null;
+        }
+        if (known == VR.SQ) {
+            ByteInput saved = in;
+            long savedElements = elementCount;
+            try {
+                in = ByteInput.of(value, saved.file, saved.inflated);
+                return DicomElement.ofSequence(tag, readSequence(tag, value.length, depth, cs, true));
+            } catch (DicomParseException e) {
+                elementCount = savedElements;
+                return null; // not a valid sequence after all: keep the bytes as UN
+            } finally {
+                in = saved;
+            }
+        }
+        if (known.isBinaryNumber() && value.length % known.valueSize() != 0) {
+            return null;
+        }
+        if (known.isBulk() && known.valueSize() > 1 && value.length % known.valueSize() != 0) {
+            return null;
+        }
+        return new DicomElement(tag, known, value, known.usesSpecificCharacterSet() ? cs : SpecificCharacterSet.DEFAULT);
     }
 
     private static void swap(byte[] b, int size) {

@@ -40,6 +40,31 @@ class DicomFuzzTest {
         readBothWays(data);
     }
 
+    @Property(tries = 150, seed = "20251130")
+    void mutatedFilesOnDiskFailTypedOrParse(@ForAll("mutations") byte[] data) throws Exception {
+        // the file path reads through a small window and keeps bulk data lazy: a different code path than arrays
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("fuzz", ".dcm");
+        try {
+            java.nio.file.Files.write(f, data);
+            for (DicomReader r : new DicomReader[] {DicomReader.standard(), TRUNCATING,
+                new DicomReader(DicomReadOptions.defaults().withBulkDataThreshold(0))}) {
+                try {
+                    DicomFile file = r.read(f);
+                    file.dataset().toString();
+                    for (DicomElement e : file.dataset()) {
+                        if (e.bulkData().isPresent()) {
+                            e.bulkData().get().read();
+                        }
+                    }
+                } catch (DicomParseException | DicomValueException expected) {
+                    // typed failure is fine
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
     @Property(tries = 300, seed = "20251129")
     void randomBytesFailTypedOrParse(@ForAll("randomBytes") byte[] data) {
         readBothWays(data);

@@ -53,6 +53,18 @@ class DicomJsonTest {
     }
 
     @Test
+    void unSequenceIsWrittenAsSequence() {
+        DicomObject item = DicomObject.builder().setString(Tags.PatientID, "X").build();
+        DicomObject ds = DicomObject.builder()
+                .set(new DicomElement(0x00091010, VR.UN, Sequence.of(item), null)).build();
+        String json = DicomJson.toJson(ds);
+        assertEquals("{\"00091010\":{\"vr\":\"SQ\",\"Value\":[{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"X\"]}}]}}",
+                json);
+        assertEquals("X", DicomJson.read(json).getSequence(0x00091010).orElseThrow().get(0)
+                .getString(Tags.PatientID).orElseThrow());
+    }
+
+    @Test
     void malformedJsonFailsTyped() {
         assertThrows(DicomParseException.class, () -> DicomJson.read("[1,2]"));
         assertThrows(DicomParseException.class, () -> DicomJson.read("{\"0010ZZ10\":{\"vr\":\"PN\"}}"));

@@ -136,6 +136,33 @@ class DicomReaderTest {
     }
 
     @Test
+    void standardAttributesSentAsUnGetTheirDictionaryVR() {
+        Bytes item = new Bytes().implicit(Tags.ReferencedSOPClassUID, "1.2\0".getBytes());
+        Bytes seq = new Bytes().tag(Tag.ITEM).u32(item.size()).raw(item.bytes());
+        byte[] b = Bytes.part10(EXPLICIT)
+                .tag(Tags.ReferencedStudySequence).ascii("UN").u16(0).u32(seq.size()).raw(seq.bytes())
+                .tag(Tags.PatientName).ascii("UN").u16(0).u32(8).ascii("Doe^Jane")
+                .bytes();
+        DicomObject ds = read(b).dataset();
+        assertEquals(VR.PN, ds.get(Tags.PatientName).orElseThrow().vr());
+        assertEquals("Doe^Jane", ds.getString(Tags.PatientName).orElseThrow());
+        assertEquals("1.2", ds.getSequence(Tags.ReferencedStudySequence).orElseThrow().get(0)
+                .getString(Tags.ReferencedSOPClassUID).orElseThrow());
+        DicomObject raw = new DicomReader(DicomReadOptions.defaults().withResolveUnknownVRs(false)).read(b).dataset();
+        assertEquals(VR.UN, raw.get(Tags.PatientName).orElseThrow().vr());
+        assertTrue(raw.getString(Tags.PatientName).isEmpty());
+    }
+
+    @Test
+    void unThatIsNoValidSequenceStaysUn() {
+        byte[] b = Bytes.part10(EXPLICIT)
+                .tag(Tags.ReferencedStudySequence).ascii("UN").u16(0).u32(4).raw(new byte[] {1, 2, 3, 4}).bytes();
+        DicomElement e = read(b).dataset().get(Tags.ReferencedStudySequence).orElseThrow();
+        assertEquals(VR.UN, e.vr());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, e.bytes().orElseThrow());
+    }
+
+    @Test
     void implicitPrivateElementsAreUnknownUnlessADictionaryKnowsThem() {
         byte[] b = Bytes.part10(IMPLICIT).implicit(0x00110010, "NO SUCH CREATOR ".getBytes())
                 .implicit(0x00111001, new byte[] {1, 2}).bytes();
@@ -198,6 +225,10 @@ class DicomReaderTest {
         assertEquals(3, px.fragments().size());
         assertEquals(1, px.frameFragments(0, 2).size());
         assertEquals(2, px.frameFragments(1, 2).size());
+        EncapsulatedPixelData noBot = new EncapsulatedPixelData(List.of(), px.fragments());
+        assertEquals(2, noBot.frameFragments(1, 2, new long[] {0, 12}).size());
+        assertThrows(IllegalArgumentException.class, () -> noBot.frameFragments(0, 2));
+        assertThrows(IllegalArgumentException.class, () -> px.frameFragments(2, 2));
     }
 
     @Test

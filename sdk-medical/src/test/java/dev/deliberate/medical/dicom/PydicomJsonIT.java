@@ -87,6 +87,34 @@ class PydicomJsonIT {
     }
 
     @Test
+    void characterSetFilesDecodeToPydicomsStrings() throws Exception {
+        Peers.requirePydicom();
+        List<Path> files;
+        try (var s = Files.list(Peers.CHARSET_FILES)) {
+            files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+        }
+        assertEquals(17, files.size());
+        Map<String, JsonNode> ref = pydicom(files, false);
+        List<String> problems = new ArrayList<>();
+        for (Path f : files) {
+            DicomFile ours = DicomReader.standard().read(f);
+            JsonNode r = ref.get(f.toString());
+            assertTrue(r.path("ok").asBoolean(), f + ": " + r.path("error").asText());
+            List<String> d = new ArrayList<>();
+            compareDataset("", MAPPER.readTree(DicomJson.toJson(ours.dataset())), r.get("dataset"), d);
+            d.forEach(x -> problems.add(f.getFileName() + ": " + x));
+            // and the PN components in particular
+            JsonNode pn = r.get("dataset").path("00100010").path("Value").path(0);
+            ours.dataset().getPersonName(Tags.PatientName).ifPresent(name -> {
+                assertEquals(pn.path("Alphabetic").asText(""), name.alphabetic().toDicom(), f.toString());
+                assertEquals(pn.path("Ideographic").asText(""), name.ideographic().toDicom(), f.toString());
+                assertEquals(pn.path("Phonetic").asText(""), name.phonetic().toDicom(), f.toString());
+            });
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     void filesWithoutFileMetaMatchPydicomForceWhenLenient() throws Exception {
         Peers.requirePydicom();
         List<Path> files = new ArrayList<>();

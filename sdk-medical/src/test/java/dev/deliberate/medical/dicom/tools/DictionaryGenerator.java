@@ -15,11 +15,11 @@ import java.util.Locale;
  * Generates the data dictionary resource and the {@code Tags} constants from the PS3.6 extract of the innolitics
  * {@code dicom-standard} project (snapshot 2025-01-28, commit 7f4749d0).
  *
- * <p>Run at development time only; the build never reads the extract:
+ * <p>Run at development time only; the build never reads the extract. It needs only Jackson, so the JDK's
+ * source launcher runs it (see docs/dicom.md for the full command):
  * <pre>
- * ./mvnw -q -pl sdk-medical test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.deliberate.medical.dicom.tools.DictionaryGenerator \
- *   -Dexec.args="/work/shared/dicom-standard/attributes.json sdk-medical"
+ * java -cp JACKSON_JARS sdk-medical/src/test/java/dev/deliberate/medical/dicom/tools/DictionaryGenerator.java \
+ *   /path/to/dicom-standard/attributes.json sdk-medical
  * </pre>
  */
 public final class DictionaryGenerator {
