@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +28,8 @@ record GgufHeader(
         long contextLength,
         boolean addBos,
         Optional<String> chatTemplate,
-        long parameterCount) {
+        long parameterCount,
+        Map<String, Integer> pieceIds) {
 
     /**
      * Architectures the bundled llama.cpp (build b4916) can load: its {@code LLM_ARCH_NAMES} table, read from the
@@ -79,6 +83,66 @@ record GgufHeader(
                     + " and deepseek2 (the DeepSeek-R1-Distill family)");
         }
         return new GgufHeader(arch, s.name().orElse(""), s.quantization(), s.contextLength().orElse(0),
-                gguf.getBoolean("tokenizer.ggml.add_bos_token").orElse(true), s.chatTemplate(), s.parameterCount());
+                gguf.getBoolean("tokenizer.ggml.add_bos_token").orElse(true), s.chatTemplate(), s.parameterCount(),
+                pieceIds(gguf));
+    }
+
+    /**
+     * For byte-level BPE vocabularies ({@code tokenizer.ggml.model = gpt2}, the Qwen and DeepSeek-R1-Distill
+     * family): the text each token decodes to, mapped to its id, for texts that only one token decodes to. It lets
+     * the backend send generated tokens back as ids instead of re-tokenising their text. Empty for other vocabularies.
+     */
+    private static Map<String, Integer> pieceIds(GgufFile gguf) {
+        if (!"gpt2".equals(gguf.getString("tokenizer.ggml.model").orElse(""))) {
+            return Map.of();
+        }
+        java.util.List<String> tokens = gguf.getArray("tokenizer.ggml.tokens")
+                .map(dev.deliberate.core.gguf.GgufValue.ArrayValue::strings).orElse(java.util.List.of());
+        long[] types = gguf.getArray("tokenizer.ggml.token_type")
+                .map(dev.deliberate.core.gguf.GgufValue.ArrayValue::longs).orElse(new long[0]);
+        int[] byteOf = new int[0x200];
+        java.util.Arrays.fill(byteOf, -1);
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = b >= '!' && b <= '~' || b >= 0xA1 && b <= 0xAC || b >= 0xAE && b <= 0xFF;
+            byteOf[printable ? b : 256 + n++] = b;
+        }
+        Map<String, Integer> out = new HashMap<>(tokens.size() * 2);
+        java.util.Set<String> ambiguous = new HashSet<>();
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        for (int id = 0; id < tokens.size(); id++) {
+            long type = id < types.length ? types[id] : 1;
+            String token = tokens.get(id);
+            String text;
+            if (type == 3) {
+                continue; // control tokens are not rendered as text
+            } else if (type == 4) {
+                text = token; // user-defined tokens (<think>) are stored as plain text
+            } else {
+                byte[] bytes = new byte[token.length()];
+                boolean ok = true;
+                for (int i = 0; i < token.length() && ok; i++) {
+                    char c = token.charAt(i);
+                    ok = c < byteOf.length && byteOf[c] >= 0;
+                    bytes[i] = ok ? (byte) byteOf[c] : 0;
+                }
+                if (!ok) {
+                    continue;
+                }
+                try {
+                    text = utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    continue; // part of a character: never streamed alone
+                }
+            }
+            if (text.isEmpty() || ambiguous.contains(text)) {
+                continue;
+            }
+            if (out.putIfAbsent(text, id) != null) {
+                out.remove(text);
+                ambiguous.add(text);
+            }
+        }
+        return Map.copyOf(out);
     }
 }

@@ -51,6 +51,12 @@ final class LlamaTextGenerator implements TextGenerator {
     private final int context;
     private final List<Thread> nativeThreads;
     private boolean closed;
+    /** What the slot's cache holds: the last prompt as sent (text and token-id runs) and the tokens generated. */
+    private List<Object> lastSegments = List.of();
+    private String lastPrompt;
+    private final List<Integer> lastIds = new ArrayList<>();
+    private final StringBuilder lastIdText = new StringBuilder();
+    private boolean lastIdsComplete;
 
     private LlamaTextGenerator(LlamaModel model, GgufHeader header, ModelInfo info, int context,
             List<Thread> nativeThreads) {
@@ -159,6 +165,19 @@ final class LlamaTextGenerator implements TextGenerator {
         InferenceParameters p = new InferenceParameters(request.prompt())
                 .setNPredict(request.maxTokens())
                 .setCachePrompt(true);
+        List<Object> segments = segments(request.prompt());
+        if (segments.size() > 1 && !PromptJson.set(p, segments)) {
+            segments = List.of(request.prompt());
+        }
+        if (LOG.isDebugEnabled() && segments.size() > 1) {
+            LOG.debug("prompt extends the cached one: {} generated token ids sent as ids",
+                    segments.stream().filter(o -> o instanceof Integer).count());
+        }
+        lastSegments = segments;
+        lastPrompt = request.prompt();
+        lastIds.clear();
+        lastIdText.setLength(0);
+        lastIdsComplete = true;
         sampling(p, request.sampling());
         request.jsonSchema().ifPresent(s -> p.setGrammar(grammar(s)));
         int promptTokens = countTokens(request.prompt());
@@ -179,6 +198,7 @@ final class LlamaTextGenerator implements TextGenerator {
                     break; // the final response of a stream carries no token
                 }
                 count++;
+                track(out.text);
                 String text = stops.accept(out.text);
                 lastEmpty = out.text.isEmpty();
                 boolean go = sink.onPiece(text, count);
@@ -210,6 +230,44 @@ final class LlamaTextGenerator implements TextGenerator {
             }
         }
         return new GenerationResult(promptTokens, count, reason);
+    }
+
+    /**
+     * The prompt as llama.cpp should see it. When it extends the previous prompt plus what was generated from it
+     * (thinking closed by the SDK, an answer continued), the generated tokens are sent back as their ids: their
+     * text could tokenise differently, and then the prompt cache would stop matching at the first difference and
+     * everything after it would be evaluated again.
+     */
+    private List<Object> segments(String prompt) {
+        if (lastPrompt == null || lastIds.isEmpty()) {
+            return List.of(prompt);
+        }
+        String covered = lastPrompt + lastIdText;
+        if (!prompt.startsWith(covered)) {
+            return List.of(prompt);
+        }
+        List<Object> out = new ArrayList<>(lastSegments);
+        out.addAll(lastIds);
+        String rest = prompt.substring(covered.length());
+        if (!rest.isEmpty()) {
+            out.add(rest);
+        }
+        return out;
+    }
+
+    /** Records the id of a streamed piece while every piece so far maps to exactly one token. */
+    private void track(String piece) {
+        if (!lastIdsComplete) {
+            return;
+        }
+        Integer id = header.pieceIds().get(piece);
+        if (id == null) {
+            LOG.debug("piece {} has no unique token id: the text from here on is sent as text", piece);
+            lastIdsComplete = false; // a merged or ambiguous piece: the rest goes back as text
+            return;
+        }
+        lastIds.add(id);
+        lastIdText.append(piece);
     }
 
     private static void sampling(InferenceParameters p, Sampling s) {
