@@ -54,9 +54,9 @@ final class LlamaTextGenerator implements TextGenerator {
     /** What the slot's cache holds: the last prompt as sent (text and token-id runs) and the tokens generated. */
     private List<Object> lastSegments = List.of();
     private String lastPrompt;
-    private final List<Integer> lastIds = new ArrayList<>();
-    private final StringBuilder lastIdText = new StringBuilder();
-    private boolean lastIdsComplete;
+    /** The generated part: token ids, and text for pieces that map to no single token. */
+    private final List<Object> lastGenerated = new ArrayList<>();
+    private final StringBuilder lastGeneratedText = new StringBuilder();
 
     private LlamaTextGenerator(LlamaModel model, GgufHeader header, ModelInfo info, int context,
             List<Thread> nativeThreads) {
@@ -82,6 +82,7 @@ final class LlamaTextGenerator implements TextGenerator {
                 .setThreads(threads)
                 .setThreadsBatch(threads)
                 .setParallel(1)
+                .setCacheReuse(16)
                 .enableJinja()
                 .disableContextShift()
                 .disableLog();
@@ -175,12 +176,10 @@ final class LlamaTextGenerator implements TextGenerator {
         }
         lastSegments = segments;
         lastPrompt = request.prompt();
-        lastIds.clear();
-        lastIdText.setLength(0);
-        lastIdsComplete = true;
+        lastGenerated.clear();
+        lastGeneratedText.setLength(0);
         sampling(p, request.sampling());
         request.jsonSchema().ifPresent(s -> p.setGrammar(grammar(s)));
-        int promptTokens = countTokens(request.prompt());
         StopMatcher stops = new StopMatcher(request.stop());
         int count = 0;
         boolean lastEmpty = false;
@@ -229,7 +228,8 @@ final class LlamaTextGenerator implements TextGenerator {
                 count = request.maxTokens(); // llama.cpp stops at exactly n_predict; merged pieces counted once
             }
         }
-        return new GenerationResult(promptTokens, count, reason);
+        // counted after generation, so that it does not delay the first token
+        return new GenerationResult(countTokens(request.prompt()), count, reason);
     }
 
     /**
@@ -239,15 +239,15 @@ final class LlamaTextGenerator implements TextGenerator {
      * everything after it would be evaluated again.
      */
     private List<Object> segments(String prompt) {
-        if (lastPrompt == null || lastIds.isEmpty()) {
+        if (lastPrompt == null || lastGenerated.isEmpty()) {
             return List.of(prompt);
         }
-        String covered = lastPrompt + lastIdText;
+        String covered = lastPrompt + lastGeneratedText;
         if (!prompt.startsWith(covered)) {
             return List.of(prompt);
         }
         List<Object> out = new ArrayList<>(lastSegments);
-        out.addAll(lastIds);
+        out.addAll(lastGenerated);
         String rest = prompt.substring(covered.length());
         if (!rest.isEmpty()) {
             out.add(rest);
@@ -255,19 +255,24 @@ final class LlamaTextGenerator implements TextGenerator {
         return out;
     }
 
-    /** Records the id of a streamed piece while every piece so far maps to exactly one token. */
+    /**
+     * Records a streamed piece: its token id when exactly one token decodes to it, else its text (a character split
+     * over several tokens arrives merged, and its bytes are lost to the binding's decoding; the cache then matches
+     * only up to there, or, with cache reuse, again after it).
+     */
     private void track(String piece) {
-        if (!lastIdsComplete) {
-            return;
-        }
+        lastGeneratedText.append(piece);
         Integer id = header.pieceIds().get(piece);
-        if (id == null) {
-            LOG.debug("piece {} has no unique token id: the text from here on is sent as text", piece);
-            lastIdsComplete = false; // a merged or ambiguous piece: the rest goes back as text
-            return;
+        if (id != null) {
+            lastGenerated.add(id);
+        } else if (!piece.isEmpty()) {
+            int last = lastGenerated.size() - 1;
+            if (last >= 0 && lastGenerated.get(last) instanceof String text) {
+                lastGenerated.set(last, text + piece);
+            } else {
+                lastGenerated.add(piece);
+            }
         }
-        lastIds.add(id);
-        lastIdText.append(piece);
     }
 
     private static void sampling(InferenceParameters p, Sampling s) {
