@@ -267,7 +267,7 @@ public final class TextReasoningModel implements ReasoningModel {
                             : CLOSE_THINKING);
                 }
             }
-            FinishReason finish = answer(answerPrompt, answerMax, schema);
+            FinishReason finish = answer(answerPrompt, answerMax);
             if (finish == FinishReason.CANCELLED) {
                 return result(FinishReason.CANCELLED, Optional.empty());
             }
@@ -311,7 +311,7 @@ public final class TextReasoningModel implements ReasoningModel {
                                 e.errors());
                     }
                     String retryPrompt = p.text() + (p.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
-                    if (answer(retryPrompt, max, true) == FinishReason.CANCELLED) {
+                    if (answer(retryPrompt, max) == FinishReason.CANCELLED) {
                         throw new InvalidAnswerException("call cancelled while retrying an invalid answer", text,
                                 e.errors());
                     }
@@ -320,7 +320,7 @@ public final class TextReasoningModel implements ReasoningModel {
         }
 
         /** Generates an answer (thinking closed in {@code answerPrompt}); returns STOP, LENGTH or CANCELLED. */
-        private FinishReason answer(String answerPrompt, int answerMax, boolean schema) {
+        private FinishReason answer(String answerPrompt, int answerMax) {
             Optional<JsonNode> constraint = Optional.empty();
             if (request.answerFormat() instanceof AnswerFormat.Json json && generator.canConstrain()) {
                 constraint = Optional.of(json.schema());

@@ -50,7 +50,7 @@ final class SchemaSupport {
                 }
             }
         }
-        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!"enum".equals(e.getKey()) && !"const".equals(e.getKey()) && !"examples".equals(e.getKey())
                     && !"default".equals(e.getKey())) {
                 walk(root, e.getValue(), depth + 1, where + "/" + e.getKey());
