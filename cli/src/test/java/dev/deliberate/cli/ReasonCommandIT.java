@@ -180,6 +180,25 @@ class ReasonCommandIT {
     }
 
     @Test
+    void demoOnAFreshMachineMakesTheTinyModelAndRunsEndToEnd() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo",
+                "--threads", "2");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+                .start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "demo did not end");
+        String o = Files.readString(dir.resolve("out.txt"));
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+        assertTrue(o.contains("Made the tiny test model: " + home.resolve(".cache/deliberate/models")), o);
+        assertTrue(o.contains("RANDOM weights"), o);
+        assertTrue(o.contains("Valid against the schema: yes"), o);
+        assertTrue(Files.list(home.resolve(".cache/deliberate/models")).allMatch(f -> f.toString().endsWith(".gguf")),
+                "no partial files left behind");
+    }
+
+    @Test
     void forkedRunExitsByItselfWithStatusZero() throws Exception {
         Process p = fork("reason", "--model", tiny.toString(), "--thinking-budget", "4", "--answer-budget", "4",
                 "--json", "hi");

@@ -167,6 +167,10 @@ final class LlamaTextGenerator implements TextGenerator {
                 .setNPredict(request.maxTokens())
                 .setCachePrompt(true);
         List<Object> segments = segments(request.prompt());
+        if (segments.stream().noneMatch(o -> o instanceof Integer)) {
+            // only text: llama.cpp would read an array of strings as several prompts
+            segments = List.of(request.prompt());
+        }
         if (segments.size() > 1 && !PromptJson.set(p, segments)) {
             segments = List.of(request.prompt());
         }

@@ -110,6 +110,27 @@ class LlamaCppBackendIT {
     }
 
     @Test
+    void promptExtendingAGenerationOfOnlyMergedPiecesIsStillOnePrompt() {
+        // regression: such a prompt was sent as an array of strings, which llama.cpp reads as several prompts
+        try (TextGenerator g = (TextGenerator) new LlamaCppProvider().open(ModelLocator.file(TestModels.tiny()),
+                options())) {
+            String prompt = g.render(List.of(dev.deliberate.core.ChatMessage.user("Hi"))).text();
+            boolean sawMerged = false;
+            for (long seed = 1; seed <= 60; seed++) {
+                Sampling s = Sampling.defaults().withSeed(seed).withTemperature(1.5);
+                StringBuilder first = new StringBuilder();
+                g.generate(new GenerationRequest(prompt, 1, List.of(), s, Optional.empty()),
+                        (piece, n) -> first.append(piece) != null);
+                sawMerged |= first.indexOf("\uFFFD") >= 0;
+                GenerationResult r = g.generate(new GenerationRequest(prompt + first + "\n</think>\n\n", 2, List.of(),
+                        s, Optional.empty()), (piece, n) -> true);
+                assertTrue(r.generatedTokens() > 0);
+            }
+            assertTrue(sawMerged, "the seeds covered a piece that maps to no single token");
+        }
+    }
+
+    @Test
     void missingFileFailsNamingIt() {
         Path missing = dir.resolve("nothing-here.gguf");
         ModelLoadException e = assertThrows(ModelLoadException.class,
