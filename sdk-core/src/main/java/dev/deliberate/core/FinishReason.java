@@ -8,7 +8,11 @@ public enum FinishReason {
     THINKING_BUDGET,
     /** The thinking deadline passed; the SDK closed the thinking and the model then answered. */
     DEADLINE,
-    /** The answer reached its own token bound before the model ended it. */
+    /**
+     * The answer reached its own token bound before the model ended it. Reported even when thinking was cut
+     * before (a truncated answer is what the caller must know first); {@link Usage#thinkingTokens()} and
+     * {@link Timings#thinking()} still show the thinking.
+     */
     LENGTH,
     /** The caller cancelled the call; thinking and answer hold what was produced until then. */
     CANCELLED
