@@ -67,8 +67,9 @@ public final class BoundedJson {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new MalformedJsonException(e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr(), e);
+            var where = e.getLocation();
+            throw new MalformedJsonException(e.getOriginalMessage() + (where == null ? ""
+                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr()), e);
         }
     }
 

@@ -209,6 +209,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
             long waitNanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
             reasoning = call.future().get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            relay.stop();
             call.cancel();
             if (context.isCancelRequested()) {
                 return cancelled();
@@ -217,6 +218,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
             return GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_DEADLINE,
                     "no valid decision by the deadline of " + allowed.toMillis() + " ms"));
         } catch (ExecutionException | CancellationException e) {
+            relay.stop();
             if (context.isCancelRequested()) {
                 return cancelled();
             }
@@ -224,11 +226,13 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
             return GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_MODEL_ERROR,
                     "the model failed: " + cause));
         } catch (InterruptedException e) {
+            relay.stop();
             call.cancel();
             Thread.currentThread().interrupt();
             return context.isCancelRequested() ? cancelled() : GoalOutcome.succeeded(
                     fallbackResult(ReasonFinish.FALLBACK_MODEL_ERROR, "interrupted while waiting for the model"));
         }
+        relay.stop();
         if (context.isCancelRequested()) {
             return cancelled();
         }
@@ -343,6 +347,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         private final StringBuilder tail = new StringBuilder();
         private long lastSent;
         private boolean answering;
+        private boolean stopped;
         private volatile int tokens;
         private volatile String excerpt = "";
 
@@ -355,6 +360,9 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         public void onEvent(ReasoningEvent event) {
             if (event instanceof ReasoningEvent.ThinkingDelta t) {
                 synchronized (this) {
+                    if (stopped) {
+                        return;
+                    }
                     tail.append(t.text());
                     if (tail.length() > 2 * excerptChars) {
                         tail.delete(0, tail.length() - excerptChars);
@@ -366,23 +374,29 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
                     }
                     lastSent = now;
                     excerpt = currentExcerpt();
+                    // published under the lock so that nothing is sent after stop()
+                    context.publishFeedback(new ReasonFeedback(ReasonFeedback.THINKING, excerpt, tokens));
                 }
-                context.publishFeedback(new ReasonFeedback(ReasonFeedback.THINKING, excerpt, tokens));
             } else if (event instanceof ReasoningEvent.AnswerDelta) {
                 synchronized (this) {
-                    if (answering) {
+                    if (answering || stopped) {
                         return;
                     }
                     answering = true;
                     excerpt = currentExcerpt();
+                    context.publishFeedback(new ReasonFeedback(ReasonFeedback.ANSWERING, excerpt, tokens));
                 }
-                context.publishFeedback(new ReasonFeedback(ReasonFeedback.ANSWERING, excerpt, tokens));
             }
         }
 
         private String currentExcerpt() {
             int from = Math.max(0, tail.length() - excerptChars);
             return tail.substring(from);
+        }
+
+        /** No more feedback from model events (a stuck model may keep generating after the goal ended). */
+        synchronized void stop() {
+            stopped = true;
         }
 
         String excerpt() {
