@@ -1,0 +1,74 @@
+// A ROS client written with roslib 2.1.0 (the judge of the rosbridge wire format): sends Reason goals through a
+// rosbridge server (or the relay fixture) and prints what comes back, one JSON line per goal.
+//
+// usage: node caller.mjs --url ws://127.0.0.1:PORT --plan '{...}'
+// plan: {"action":"/deliberate/reason","type":"deliberate_msgs/action/Reason","timeoutMs":10000,
+//        "concurrent":false, "subscribe":"/deliberate/decision",
+//        "publish":[{"topic":"/t","type":"std_msgs/msg/String","msg":{"data":"..."}}],
+//        "goals":[{"args":{...},"cancelAfterMs":N,"cancelOnFeedback":true}]}
+// prints: "GOAL {index, ok, status, result, error, feedback:[...], elapsedMs}" per goal, then "DONE {decisions:[...]}"
+import { Ros, Action, Topic } from 'roslib';
+
+const args = process.argv.slice(2);
+const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const url = opt('--url');
+const plan = JSON.parse(opt('--plan'));
+const ros = new Ros({ url });
+const out = (tag, obj) => process.stdout.write(`${tag} ${JSON.stringify(obj)}\n`);
+
+await new Promise((resolve, reject) => {
+  ros.on('connection', resolve);
+  ros.on('error', reject);
+});
+
+const decisions = [];
+let decisionTopic;
+if (plan.subscribe) {
+  decisionTopic = new Topic({ ros, name: plan.subscribe, messageType: 'std_msgs/msg/String' });
+  decisionTopic.subscribe((m) => decisions.push(m.data));
+}
+for (const p of plan.publish ?? []) {
+  const t = new Topic({ ros, name: p.topic, messageType: p.type });
+  t.publish(p.msg);
+}
+// let subscriptions and publications reach the bridge before the goals (same socket, so order is kept)
+await new Promise((r) => setTimeout(r, plan.settleMs ?? 0));
+
+const action = new Action({ ros, name: plan.action, actionType: plan.type });
+
+function runGoal(g, index) {
+  return new Promise((resolve) => {
+    const feedback = [];
+    const t0 = performance.now();
+    let id;
+    let done = false;
+    const finish = (rec) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ index, feedback, elapsedMs: performance.now() - t0, ...rec });
+    };
+    const timer = setTimeout(() => finish({ ok: false, error: 'timeout' }), plan.timeoutMs ?? 10000);
+    id = action.sendGoal(
+      g.args,
+      (result) => finish({ ok: true, result }),
+      (fb) => {
+        feedback.push(fb);
+        if (g.cancelOnFeedback && feedback.length === 1) action.cancelGoal(id);
+      },
+      (error) => finish({ ok: false, error: String(error) }),
+    );
+    if (g.cancelAfterMs !== undefined) setTimeout(() => action.cancelGoal(id), g.cancelAfterMs);
+  });
+}
+
+if (plan.concurrent) {
+  const results = await Promise.all(plan.goals.map(runGoal));
+  results.forEach((r) => out('GOAL', r));
+} else {
+  for (let i = 0; i < plan.goals.length; i++) out('GOAL', await runGoal(plan.goals[i], i));
+}
+await new Promise((r) => setTimeout(r, plan.lingerMs ?? 0));
+out('DONE', { decisions });
+ros.close();
+process.exit(0);
