@@ -98,6 +98,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
     private final int excerptChars;
     private final Sampling sampling;
     private final Clock clock;
+    private final Duration minimumAttempt;
 
     private DeadlineReasoner(Builder b) {
         this.model = b.model;
@@ -116,6 +117,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         this.excerptChars = b.excerptChars;
         this.sampling = b.sampling;
         this.clock = b.clock;
+        this.minimumAttempt = b.minimumAttempt;
     }
 
     /**
@@ -145,15 +147,23 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
      * Plans the thinking budget for a goal due at {@code deadline}, from {@code now}, with the estimator's current
      * values.
      *
-     * @return the plan; empty when there is not even time for the prompt and the answer
+     * @return the plan (zero thinking tokens when the estimate leaves no time to think); empty when less than the
+     *         minimum attempt time is left, so the fallback is delivered without calling the model
      */
     public Optional<BudgetPlan> plan(Instant now, Instant deadline) {
         Duration left = Duration.between(now, deadline);
-        double rate = estimator.tokensPerSecond();
-        Duration answerTime = Duration.ofNanos((long) (estimator.answerTokens() / rate * 1e9));
-        Duration thinking = left.minus(estimator.timeToFirstToken()).minus(answerTime);
-        if (left.isNegative() || left.isZero() || thinking.isNegative()) {
+        if (left.compareTo(minimumAttempt) < 0) {
             return Optional.empty();
+        }
+        double rate = estimator.tokensPerSecond();
+        int answerTokens = Math.min(estimator.answerTokens(), answerMaxTokens);
+        Duration answerTime = Duration.ofNanos((long) (answerTokens / rate * 1e9));
+        Duration thinking = left.minus(estimator.timeToFirstToken()).minus(answerTime);
+        if (thinking.isNegative()) {
+            // Not enough time to think by the estimate: ask for an answer at once. The watchdog still delivers the
+            // fallback at the deadline if even that is too slow, and the call teaches the estimator the real rate
+            // (a prior that is too pessimistic must not stop the model from ever being measured).
+            return Optional.of(new BudgetPlan(left, 0, now));
         }
         long tokens = (long) Math.floor(thinking.toNanos() / 1e9 * rate);
         int budget = (int) Math.min(maxThinkingTokens, tokens);
@@ -183,14 +193,14 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         if (plan.isEmpty()) {
             context.publishFeedback(new ReasonFeedback(ReasonFeedback.FALLBACK, "", 0));
             return GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_NO_TIME, "deadline of "
-                    + allowed.toMillis() + " ms leaves no time for an answer at the measured rate ("
-                    + Math.round(estimator.tokensPerSecond()) + " tokens/s)"));
+                    + allowed.toMillis() + " ms leaves less than the minimum attempt time of "
+                    + minimumAttempt.toMillis() + " ms"));
         }
+        String user = userPrompt(goal.task(), goalContext, allowed);
         ReasoningRequest request = ReasoningRequest.builder()
                 .system(systemPrompt)
-                .user(userPrompt(goal.task(), goalContext, allowed))
-                .thinkingBudget(ThinkingBudget.tokens(plan.get().thinkingTokens())
-                        .withDeadline(plan.get().thinkingDeadline()))
+                .user(user)
+                .thinkingBudget(budgetOf(plan.get(), user))
                 .answerFormat(guard.answerFormat())
                 .answerMaxTokens(answerMaxTokens)
                 .sampling(sampling)
@@ -223,6 +233,10 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
                 return cancelled();
             }
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof dev.deliberate.core.InvalidAnswerException invalid) {
+                return GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_INVALID_ANSWER,
+                        "the answer is not an allowed decision: " + invalid.getMessage()));
+            }
             return GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_MODEL_ERROR,
                     "the model failed: " + cause));
         } catch (InterruptedException e) {
@@ -238,6 +252,33 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         }
         estimator.record(reasoning);
         return decide(reasoning, context, relay);
+    }
+
+    /**
+     * The core refuses thinking deadlines already passed, so a plan with (almost) no time to think asks for no
+     * thinking at all rather than for a deadline that may pass before the call starts.
+     */
+    private ThinkingBudget budgetOf(BudgetPlan plan, String userPrompt) {
+        int tokens = Math.min(plan.thinkingTokens(), contextRoomForThinking(userPrompt));
+        if (tokens <= 0
+                || Duration.between(clock.instant(), plan.thinkingDeadline()).compareTo(Duration.ofMillis(5)) < 0) {
+            return ThinkingBudget.none();
+        }
+        return ThinkingBudget.tokens(tokens).withDeadline(plan.thinkingDeadline());
+    }
+
+    /**
+     * Thinking must also fit the model's context window with the prompt and the answer. Byte-level BPE tokenizers never
+     * make more tokens than UTF-8 bytes, so the prompt's byte count is a safe upper bound of its tokens.
+     */
+    private int contextRoomForThinking(String userPrompt) {
+        int context = model.info().contextLength();
+        if (context <= 0) {
+            return Integer.MAX_VALUE; // unknown: the backend bounds it
+        }
+        long promptBound = systemPrompt.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + userPrompt.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 32L;
+        return (int) Math.max(0, context - promptBound - answerMaxTokens);
     }
 
     private GoalOutcome<ReasonResult> decide(Reasoning reasoning, GoalContext<ReasonFeedback> context,
@@ -442,6 +483,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         private int excerptChars = 200;
         private Sampling sampling = Sampling.defaults();
         private Clock clock = Clock.systemUTC();
+        private Duration minimumAttempt = Duration.ofMillis(20);
 
         private Builder(ReasoningModel model, DecisionGuard guard, String fallbackJson) {
             this.model = Objects.requireNonNull(model, "model");
@@ -524,6 +566,18 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         /** The clock deadlines are measured with (must agree with the action server's). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Below this much time before the deadline the model is not called at all and the fallback is delivered at
+         * once (default 20 ms).
+         */
+        public Builder minimumAttempt(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("minimum attempt must not be negative");
+            }
+            this.minimumAttempt = d;
             return this;
         }
 

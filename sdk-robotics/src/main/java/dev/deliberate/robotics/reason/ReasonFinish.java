@@ -18,7 +18,7 @@ public enum ReasonFinish {
     CANCELLED,
     /** The goal's deadline passed before a valid answer came; the watchdog delivered the fallback. */
     FALLBACK_DEADLINE,
-    /** The deadline was too short for even an answer at the measured decode rate; the model was not called. */
+    /** Less than the minimum attempt time was left before the deadline; the model was not called. */
     FALLBACK_NO_TIME,
     /** The model failed (error, closed, refused the request). */
     FALLBACK_MODEL_ERROR,

@@ -226,13 +226,15 @@ class DeadlineReasonerTest {
     void budgetGrowsWithTheMeasuredRateAndLeavesTimeForTheAnswer() {
         var estimator = new DecodeRateEstimator(10, Duration.ofMillis(500), 50, 1.0);
         var reasoner = DeadlineReasoner.builder(new TestModels.InstantModel("{}"), GUARD, FALLBACK)
-                .estimator(estimator).build();
+                .estimator(estimator).answerMaxTokens(128).build();
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         // 10 tok/s: 0.5 s prompt + 5 s answer leaves 4.5 s = 45 tokens of thinking out of 10 s
         var slow = reasoner.plan(now, now.plusSeconds(10)).orElseThrow();
         assertEquals(45, slow.thinkingTokens());
         assertEquals(now.plusMillis(4500), slow.thinkingDeadline());
-        assertTrue(reasoner.plan(now, now.plusSeconds(5)).isEmpty(), "no time for the answer at 10 tok/s");
+        var noThinking = reasoner.plan(now, now.plusSeconds(5)).orElseThrow();
+        assertEquals(0, noThinking.thinkingTokens(), "no time to think at 10 tok/s: answer at once");
+        assertTrue(reasoner.plan(now, now.plusMillis(19)).isEmpty(), "below the minimum attempt: fallback");
         estimator.record(measured(100, Duration.ofMillis(100), 50));
         var fast = reasoner.plan(now, now.plusSeconds(10)).orElseThrow();
         assertTrue(fast.thinkingTokens() > slow.thinkingTokens() * 5, "measured rate raises the budget: " + fast);

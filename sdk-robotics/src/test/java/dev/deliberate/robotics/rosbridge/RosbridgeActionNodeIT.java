@@ -261,7 +261,8 @@ class RosbridgeActionNodeIT {
         List<String> left;
         do {
             left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                    .filter(n -> n.startsWith("deliberate-") || n.startsWith("WebSocket")
+                    .filter(n -> n.startsWith("deliberate-rosbridge") || n.startsWith("deliberate-action-")
+                            || n.startsWith("WebSocket")
                             || n.contains("connectionLostChecker"))
                     .toList();
             if (left.isEmpty()) {
