@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         description = "Reasoning models for medical imaging and robotics.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            dev.deliberate.cli.robot.RobotCommand.class,
         })
 public final class Main implements Runnable {
 
