@@ -5,7 +5,7 @@
 // plan: {"action":"/deliberate/reason","type":"deliberate_msgs/action/Reason","timeoutMs":10000,
 //        "concurrent":false, "subscribe":"/deliberate/decision",
 //        "publish":[{"topic":"/t","type":"std_msgs/msg/String","msg":{"data":"..."}}],
-//        "goals":[{"args":{...},"cancelAfterMs":N,"cancelOnFeedback":true}]}
+//        "goals":[{"args":{...},"cancelAfterMs":N,"cancelOnFeedback":true,"action":"/other/name"}]}
 // prints: "GOAL {index, ok, status, result, error, feedback:[...], elapsedMs}" per goal, then "DONE {decisions:[...]}"
 import { Ros, Action, Topic } from 'roslib';
 
@@ -34,9 +34,14 @@ for (const p of plan.publish ?? []) {
 // let subscriptions and publications reach the bridge before the goals (same socket, so order is kept)
 await new Promise((r) => setTimeout(r, plan.settleMs ?? 0));
 
-const action = new Action({ ros, name: plan.action, actionType: plan.type });
+const actions = new Map();
+const actionFor = (name) => {
+  if (!actions.has(name)) actions.set(name, new Action({ ros, name, actionType: plan.type }));
+  return actions.get(name);
+};
 
 function runGoal(g, index) {
+  const action = actionFor(g.action ?? plan.action);
   return new Promise((resolve) => {
     const feedback = [];
     const t0 = performance.now();

@@ -110,7 +110,8 @@ class DeadlineReasonerTest {
             var reasoner = DeadlineReasoner.builder(model, GUARD, FALLBACK).estimator(fastPrior())
                     .feedbackInterval(Duration.ZERO).build();
             List<ReasonFeedback> fb = Collections.synchronizedList(new ArrayList<>());
-            ReasonResult r = run(reasoner, goal("obstacle", "", Duration.ofMillis(300)), fb, GoalStatus.SUCCEEDED);
+            // long enough for a 5 ms/token double to think on a loaded machine; the watchdog still has to cut it
+            ReasonResult r = run(reasoner, goal("obstacle", "", Duration.ofMillis(1500)), fb, GoalStatus.SUCCEEDED);
             assertTrue(r.fallbackUsed());
             assertEquals(ReasonFinish.FALLBACK_DEADLINE.name(), r.finish());
             assertEquals(1, model.cancels.get());

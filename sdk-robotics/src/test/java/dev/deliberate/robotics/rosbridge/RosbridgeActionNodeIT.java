@@ -124,12 +124,13 @@ class RosbridgeActionNodeIT {
     void stuckModelStillAnswersWithTheFallbackAtTheDeadline() throws Exception {
         try (var model = new TestModels.SlowModel(Duration.ofMillis(5), true);
                 Rig rig = new Rig(model, GoalPolicy.QUEUE, (b, o) -> { })) {
-            var out = new RoslibCaller().reason("obstacle", "{}", 300).run(rig.url(), RUN);
+            var out = new RoslibCaller().reason("obstacle", "{}", 1000).run(rig.url(), RUN);
             JsonNode g = out.goal(0);
             assertTrue(g.path("ok").asBoolean(), g.toString());
             assertEquals("FALLBACK_DEADLINE", g.path("result").path("finish").asText());
-            assertTrue(g.path("elapsedMs").asDouble() >= 299, g.toString());
-            assertTrue(g.path("elapsedMs").asDouble() < 1300, g.toString());
+            assertTrue(g.path("elapsedMs").asDouble() >= 999, g.toString());
+            // functional bound (not a performance figure, see the benchmark): long before the model would end
+            assertTrue(g.path("elapsedMs").asDouble() < 3000, g.toString());
             assertTrue(g.path("feedback").size() >= 1, "thinking feedback while the model ran: " + g);
             assertEquals(1, model.cancels.get(), "the watchdog cancelled the stuck call");
         }
