@@ -1,18 +1,19 @@
 // A ROS client written with roslib 2.1.0 (the judge of the rosbridge wire format): sends Reason goals through a
 // rosbridge server (or the relay fixture) and prints what comes back, one JSON line per goal.
 //
-// usage: node caller.mjs --url ws://127.0.0.1:PORT --plan '{...}'
+// usage: node caller.mjs --url ws://127.0.0.1:PORT (--plan '{...}' | --plan-file PLAN.json)
 // plan: {"action":"/deliberate/reason","type":"deliberate_msgs/action/Reason","timeoutMs":10000,
 //        "concurrent":false, "subscribe":"/deliberate/decision",
 //        "publish":[{"topic":"/t","type":"std_msgs/msg/String","msg":{"data":"..."}}],
 //        "goals":[{"args":{...},"cancelAfterMs":N,"cancelOnFeedback":true,"action":"/other/name"}]}
 // prints: "GOAL {index, ok, status, result, error, feedback:[...], elapsedMs}" per goal, then "DONE {decisions:[...]}"
+import { readFileSync } from 'node:fs';
 import { Ros, Action, Topic } from 'roslib';
 
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const url = opt('--url');
-const plan = JSON.parse(opt('--plan'));
+const plan = JSON.parse(opt('--plan') ?? readFileSync(opt('--plan-file'), 'utf8'));
 const ros = new Ros({ url });
 const out = (tag, obj) => process.stdout.write(`${tag} ${JSON.stringify(obj)}\n`);
 

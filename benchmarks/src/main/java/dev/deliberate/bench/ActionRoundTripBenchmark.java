@@ -227,8 +227,10 @@ public final class ActionRoundTripBenchmark {
             args.put("task", "unknown object on the lane").put("context_json", "{\"distance_m\":25}");
             args.putObject("deadline").put("sec", ms / 1000).put("nanosec", (ms % 1000) * 1_000_000);
         }
-        try (Child caller = Child.start(npm, List.of("caller.mjs", "--url", url, "--plan",
-                JSON.writeValueAsString(plan)))) {
+        Path planFile = Files.createTempFile(npm, "plan", ".json");
+        Files.writeString(planFile, JSON.writeValueAsString(plan));
+        try (Child caller = Child.start(npm, List.of("caller.mjs", "--url", url, "--plan-file",
+                planFile.toString()))) {
             caller.awaitLine("DONE ");
             List<JsonNode> out = new ArrayList<>();
             for (String line : caller.lines) {
@@ -237,6 +239,8 @@ public final class ActionRoundTripBenchmark {
                 }
             }
             return out;
+        } finally {
+            Files.deleteIfExists(planFile);
         }
     }
 
