@@ -317,6 +317,7 @@ class ActionServerTest {
     @Test
     void manyThreadsSubmittingAndCancellingEndEveryGoalExactlyOnce() throws Exception {
         Map<GoalId, AtomicInteger> results = new ConcurrentHashMap<>();
+        List<String> badTransitions = Collections.synchronizedList(new ArrayList<>());
         int threads = 8;
         int perThread = 50;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -331,6 +332,16 @@ class ActionServerTest {
                     List<GoalHandle<String>> mine = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
                         GoalHandle<String> h = server.submit("g", new GoalObserver<>() {
+                            private GoalStatus last = GoalStatus.UNKNOWN;
+
+                            @Override
+                            public void onStatus(GoalId id, GoalStatus status) {
+                                if (!last.canTransitionTo(status)) {
+                                    badTransitions.add(id + ": " + last + " -> " + status);
+                                }
+                                last = status;
+                            }
+
                             @Override
                             public void onResult(GoalResult<String> r) {
                                 results.computeIfAbsent(r.id(), k -> new AtomicInteger()).incrementAndGet();
@@ -354,6 +365,7 @@ class ActionServerTest {
             assertEquals(threads * perThread, results.size());
             assertTrue(results.values().stream().allMatch(n -> n.get() == 1));
             assertEquals(0, server.activeGoals());
+            assertEquals(List.of(), badTransitions, "every goal followed the action_msgs status machine");
         } finally {
             pool.shutdownNow();
         }
