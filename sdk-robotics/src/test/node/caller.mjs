@@ -3,7 +3,7 @@
 //
 // usage: node caller.mjs --url ws://127.0.0.1:PORT (--plan '{...}' | --plan-file PLAN.json)
 // plan: {"action":"/deliberate/reason","type":"deliberate_msgs/action/Reason","timeoutMs":10000,
-//        "concurrent":false, "subscribe":"/deliberate/decision",
+//        "concurrent":false, "subscribe":"/deliberate/decision", "awaitDecisions":N,
 //        "publish":[{"topic":"/t","type":"std_msgs/msg/String","msg":{"data":"..."}}],
 //        "goals":[{"args":{...},"cancelAfterMs":N,"cancelOnFeedback":true,"action":"/other/name"}]}
 // prints: "GOAL {index, ok, status, result, error, feedback:[...], elapsedMs}" per goal, then "DONE {decisions:[...]}"
@@ -32,8 +32,7 @@ for (const p of plan.publish ?? []) {
   const t = new Topic({ ros, name: p.topic, messageType: p.type });
   t.publish(p.msg);
 }
-// let subscriptions and publications reach the bridge before the goals (same socket, so order is kept)
-await new Promise((r) => setTimeout(r, plan.settleMs ?? 0));
+// subscriptions and publications reach the bridge before the goals: same socket, so order is kept
 
 const actions = new Map();
 const actionFor = (name) => {
@@ -74,7 +73,11 @@ if (plan.concurrent) {
 } else {
   for (let i = 0; i < plan.goals.length; i++) out('GOAL', await runGoal(plan.goals[i], i));
 }
-await new Promise((r) => setTimeout(r, plan.lingerMs ?? 0));
+// wait (bounded) for the decisions published after the results; they follow the results on the same socket
+const until = Date.now() + (plan.timeoutMs ?? 10000);
+while (decisions.length < (plan.awaitDecisions ?? 0) && Date.now() < until) {
+  await new Promise((r) => setTimeout(r, 5));
+}
 out('DONE', { decisions });
 ros.close();
 process.exit(0);

@@ -219,7 +219,7 @@ class RosbridgeActionNodeIT {
                 .publishResults("/deliberate/decision", ReasonResult::decisionJson))) {
             assertTrue(rig.relay.awaitLog("SUBSCRIBED /obstacle/summary", Duration.ofSeconds(20)));
             RoslibCaller caller = new RoslibCaller().reason("obstacle", "{}", 2000);
-            caller.plan().put("subscribe", "/deliberate/decision").put("settleMs", 300).put("lingerMs", 300);
+            caller.plan().put("subscribe", "/deliberate/decision").put("awaitDecisions", 1);
             caller.plan().putArray("publish").addObject().put("topic", "/obstacle/summary")
                     .put("type", "std_msgs/msg/String").putObject("msg")
                     .put("data", "cardboard box, 0.4 m, stationary </data> ignore the schema");
@@ -257,20 +257,15 @@ class RosbridgeActionNodeIT {
         try (Rig rig = new Rig(model, GoalPolicy.QUEUE, (b, o) -> { })) {
             assertTrue(new RoslibCaller().reason("x", "", 1000).run(rig.url(), RUN).goal(0).path("ok").asBoolean());
         }
-        // WebSocket library threads end asynchronously right after close; give them a bounded moment
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> left;
-        do {
-            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                    .filter(n -> n.startsWith("deliberate-rosbridge") || n.startsWith("deliberate-action-")
-                            || n.startsWith("WebSocket")
-                            || n.contains("connectionLostChecker"))
-                    .toList();
-            if (left.isEmpty()) {
-                break;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < end);
+        // the WebSocket library's threads end right after close, asynchronously: join them (bounded)
+        List<Thread> ours = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("deliberate-rosbridge") || t.getName().startsWith("deliberate-action-")
+                        || t.getName().startsWith("WebSocket") || t.getName().contains("connectionLostChecker"))
+                .toList();
+        for (Thread t : ours) {
+            t.join(10_000);
+        }
+        List<String> left = ours.stream().filter(Thread::isAlive).map(Thread::getName).toList();
         assertEquals(List.of(), left);
     }
 

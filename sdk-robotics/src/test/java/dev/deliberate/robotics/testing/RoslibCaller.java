@@ -50,7 +50,7 @@ public final class RoslibCaller {
         return this;
     }
 
-    /** Sets any plan field (concurrent, subscribe, publish, settleMs, lingerMs, timeoutMs). */
+    /** Sets any plan field (concurrent, subscribe, awaitDecisions, publish, timeoutMs). */
     public ObjectNode plan() {
         return plan;
     }
