@@ -259,7 +259,8 @@ class RosbridgeActionNodeIT {
         }
         // the WebSocket library's threads end right after close, asynchronously: join them (bounded)
         List<Thread> ours = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("deliberate-rosbridge") || t.getName().startsWith("deliberate-action-")
+                .filter(t -> t.getName().startsWith("deliberate-rosbridge")
+                        || t.getName().startsWith("deliberate-action-")
                         || t.getName().startsWith("WebSocket") || t.getName().contains("connectionLostChecker"))
                 .toList();
         for (Thread t : ours) {

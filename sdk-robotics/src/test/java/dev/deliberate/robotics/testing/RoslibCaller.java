@@ -45,7 +45,8 @@ public final class RoslibCaller {
     /** A Reason goal. */
     public RoslibCaller reason(String task, String contextJson, long deadlineMillis) {
         ObjectNode args = JSON.createObjectNode().put("task", task).put("context_json", contextJson);
-        args.putObject("deadline").put("sec", deadlineMillis / 1000).put("nanosec", (deadlineMillis % 1000) * 1_000_000);
+        args.putObject("deadline").put("sec", deadlineMillis / 1000)
+                .put("nanosec", (deadlineMillis % 1000) * 1_000_000);
         goals.addObject().set("args", args);
         return this;
     }

@@ -39,7 +39,8 @@ import java.util.concurrent.CountDownLatch;
 public final class LaneObstacleApp {
 
     /** The safe decision, used whenever the model's is not available in time. */
-    public static final String FALLBACK = "{\"action\":\"stop\",\"reason\":\"safe fallback: no valid decision in time\"}";
+    public static final String FALLBACK =
+            "{\"action\":\"stop\",\"reason\":\"safe fallback: no valid decision in time\"}";
 
     /** What the vehicle is asked to decide. */
     public static final String TASK = "An unknown object is on our lane ahead. Decide now: slow_down (give a "
