@@ -1,5 +1,9 @@
 package dev.deliberate.cli;
 
+import dev.deliberate.cli.core.DemoCommand;
+import dev.deliberate.cli.core.InspectCommand;
+import dev.deliberate.cli.core.ReasonCommand;
+import dev.deliberate.cli.core.TestModelCommand;
 import dev.deliberate.core.DeliberateException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,6 +21,10 @@ import picocli.CommandLine.Option;
         description = "Reasoning models for medical imaging and robotics.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TestModelCommand.class,
+            InspectCommand.class,
+            ReasonCommand.class,
+            DemoCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
         })
 public final class Main implements Runnable {

@@ -92,6 +92,9 @@ public final class TextReasoningModel implements ReasoningModel {
         if (deadline.isPresent() && !deadline.get().isAfter(startedAt)) {
             throw new InvalidRequestException("the thinking deadline " + deadline.get() + " has already passed");
         }
+        if (request.answerFormat() instanceof AnswerFormat.Json json && generator.canConstrain()) {
+            generator.checkSchema(json.schema());
+        }
         List<ChatMessage> messages = withFormatInstruction(request);
         RenderedPrompt prompt = generator.render(messages);
         int promptTokens = generator.countTokens(prompt.text());

@@ -150,6 +150,11 @@ final class LlamaTextGenerator implements TextGenerator {
     }
 
     @Override
+    public void checkSchema(JsonNode schema) {
+        grammar(schema);
+    }
+
+    @Override
     public GenerationResult generate(GenerationRequest request, TokenSink sink) {
         InferenceParameters p = new InferenceParameters(request.prompt())
                 .setNPredict(request.maxTokens())

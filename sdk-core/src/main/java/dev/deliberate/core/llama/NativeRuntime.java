@@ -98,13 +98,28 @@ final class NativeRuntime {
      * thread attached to the JVM).
      */
     static List<Thread> threadsStartedSince(Set<Thread> before) {
-        List<Thread> out = new ArrayList<>();
-        for (Thread t : nonDaemonThreads()) {
-            if (!before.contains(t) && t.getStackTrace().length == 0) {
-                out.add(t);
+        // the binding starts its thread detached and it attaches itself to the JVM a moment later: wait for it
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            List<Thread> out = new ArrayList<>();
+            for (Thread t : nonDaemonThreads()) {
+                if (!before.contains(t) && t.getStackTrace().length == 0) {
+                    out.add(t);
+                }
+            }
+            if (!out.isEmpty() || System.nanoTime() > end) {
+                if (out.isEmpty()) {
+                    LOG.debug("no native llama.cpp thread seen attaching to the JVM");
+                }
+                return out;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
             }
         }
-        return out;
     }
 
     /** The model owning {@code threads} was closed: they will never end, so they must not keep the JVM alive. */

@@ -22,6 +22,15 @@ public interface TextGenerator extends ModelBackend {
     boolean canConstrain();
 
     /**
+     * Called when a call starts, before anything is generated, for every JSON Schema answer format when
+     * {@link #canConstrain()}: a schema this backend cannot constrain to fails here, not after the thinking.
+     *
+     * @throws dev.deliberate.core.InvalidSchemaException when the schema cannot be turned into a constraint
+     */
+    default void checkSchema(com.fasterxml.jackson.databind.JsonNode schema) {
+    }
+
+    /**
      * Generates, streaming pieces to {@code sink} as they come, and returns when generation ended.
      *
      * @throws dev.deliberate.core.DeliberateException when the runtime fails

@@ -1,21 +1,19 @@
 package dev.deliberate.core.testing;
 
+import dev.deliberate.core.testmodel.TestModelGenerator;
+import dev.deliberate.core.testmodel.TestModelPreset;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The generated test models, in ONE place.
+ * The generated test models, in ONE place: every test that needs a real model file gets it here.
  *
- * <p><b>Integrator:</b> once {@code dev.deliberate.core.testmodel.TestModelGenerator} (branch {@code gguf}) is merged,
- * replace the body of {@link #generate} with the Java generator (preset TINY, same seed) and drop the Python
- * fallback; nothing else in the tests needs to change. Until then the verified Python reference
- * ({@code /work/shared/reference/gen_test_model.py}, or {@code DELIBERATE_GEN_TEST_MODEL}) writes the file; when it
- * is not available the tests skip (and fail on CI).
+ * <p>Made with the project's Java generator ({@link TestModelGenerator}, preset TINY, fixed seed) into
+ * {@code target/test-models/}, once per build. (Before the generator was merged, this class ran the Python
+ * reference; nothing else in the tests depended on how the file was made.)
  */
 public final class TestModels {
 
@@ -32,40 +30,19 @@ public final class TestModels {
      */
     public static synchronized Path tiny() {
         if (tiny == null) {
-            Path dir = Path.of("target", "test-models");
-            Path file = dir.resolve("tiny-" + TINY_SEED + ".gguf");
+            Path file = Path.of("target", "test-models", "tiny-" + TINY_SEED + ".gguf").toAbsolutePath();
             if (!Files.isRegularFile(file)) {
-                generate(file);
+                try {
+                    Files.createDirectories(file.getParent());
+                    Path tmp = Files.createTempFile(file.getParent(), "tiny", ".gguf.part");
+                    TestModelGenerator.of(TestModelPreset.TINY, TINY_SEED).writeGguf(tmp);
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the tiny test model " + file, e);
+                }
             }
-            tiny = file.toAbsolutePath();
+            tiny = file;
         }
         return tiny;
-    }
-
-    private static void generate(Path file) {
-        Path script = Path.of(System.getenv().getOrDefault("DELIBERATE_GEN_TEST_MODEL",
-                "/work/shared/reference/gen_test_model.py"));
-        if (!Files.isRegularFile(script)) {
-            Peers.missing("test model generator " + script);
-        }
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "tiny", ".gguf.part");
-            Process p = new ProcessBuilder(List.of("python3", script.toString(), "--gguf", tmp.toString(), "--seed",
-                    Long.toString(TINY_SEED)))
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                Files.deleteIfExists(tmp);
-                Peers.missing("python3 with numpy to run " + script + ": " + out);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Peers.missing("python3 to run " + script + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
