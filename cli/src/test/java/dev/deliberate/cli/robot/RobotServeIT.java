@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deliberate.core.testmodel.TestModelGenerator;
+import dev.deliberate.core.testmodel.TestModelPreset;
 import dev.deliberate.robotics.reason.DecisionGuard;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,23 +70,12 @@ class RobotServeIT {
 
     static Path tinyModel() throws Exception {
         Path file = Path.of("target/test-models/tiny-42.gguf").toAbsolutePath();
-        if (Files.isRegularFile(file)) {
-            return file;
+        if (!Files.isRegularFile(file)) {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "tiny", ".gguf.part");
+            TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tmp);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        Path script = Path.of(System.getenv().getOrDefault("DELIBERATE_GEN_TEST_MODEL",
-                "/work/shared/reference/gen_test_model.py"));
-        if (!Files.isRegularFile(script)) {
-            missing("test model generator " + script);
-        }
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "tiny", ".gguf.part");
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "--gguf", tmp.toString(), "--seed", "42")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            Files.deleteIfExists(tmp);
-            missing("python3 with numpy to generate the test model");
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return file;
     }
 
@@ -158,7 +149,11 @@ class RobotServeIT {
             String port = relay.await("LISTENING ", 20).substring("LISTENING ".length()).trim();
             String url = "ws://127.0.0.1:" + port;
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+            // its own temp dir: the llama binding extracts its native library there and deletes it on exit, which
+            // must not race with other JVMs loading the library from the shared temp dir
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            List<String> cmd = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + tmp, "-cp",
+                    System.getProperty("java.class.path"),
                     "dev.deliberate.cli.Main", "robot", "serve", "--rosbridge", url, "--model", model.toString(),
                     "--allowed-actions", schema.toString(), "--fallback", "{\"action\":\"stop\"}",
                     "--publish", "/deliberate/decision", "--policy", "preempt"));

@@ -8,6 +8,8 @@ import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.Sampling;
+import dev.deliberate.core.testmodel.TestModelGenerator;
+import dev.deliberate.core.testmodel.TestModelPreset;
 import dev.deliberate.robotics.action.ActionServer;
 import dev.deliberate.robotics.action.GoalHandle;
 import dev.deliberate.robotics.action.GoalId;
@@ -16,7 +18,6 @@ import dev.deliberate.robotics.action.GoalResult;
 import dev.deliberate.robotics.action.GoalStatus;
 import dev.deliberate.robotics.testing.Peers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The DeadlineReasoner on real llama.cpp inference (the core's llama.cpp backend) with a tiny random-weight Qwen2
- * model generated for the test. Its words are random: these tests check the deadline logic, the schema-constrained
+ * model generated for the test by the project's Java generator. Its words are random: these tests check the deadline logic, the schema-constrained
  * answer, the rate estimator and cancellation on a real runtime, not the quality of decisions.
  */
 class DeadlineReasonerLlamaIT {
@@ -56,34 +57,18 @@ class DeadlineReasonerLlamaIT {
         }
     }
 
-    /** Writes the tiny model (seed 42) with the verified Python reference generator, once per build. */
+    /** Writes the tiny model (preset TINY, seed 42) with the project's Java generator, once per build. */
     static Path tinyModel() {
         Path file = Peers.moduleDir().resolve("target/test-models/tiny-42.gguf");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
-        Path script = Path.of(System.getenv().getOrDefault("DELIBERATE_GEN_TEST_MODEL",
-                "/work/shared/reference/gen_test_model.py"));
-        if (!Files.isRegularFile(script)) {
-            Peers.missing("test model generator " + script);
-        }
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "tiny", ".gguf.part");
-            Process p = new ProcessBuilder(List.of("/usr/bin/python3", script.toString(), "--gguf", tmp.toString(),
-                    "--seed", "42")).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                Files.deleteIfExists(tmp);
-                Peers.missing("python3 with numpy to run " + script + ": " + out);
+        if (!Files.isRegularFile(file)) {
+            try {
+                Files.createDirectories(file.getParent());
+                Path tmp = Files.createTempFile(file.getParent(), "tiny", ".gguf.part");
+                TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tmp);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the tiny test model " + file, e);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Peers.missing("python3 to run " + script + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
         return file;
     }
