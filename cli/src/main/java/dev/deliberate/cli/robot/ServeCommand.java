@@ -51,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
     String action;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "A .gguf file, or an OpenAI-compatible endpoint URL (http(s)://...#model-id).")
+            description = "A model locator: a .gguf file (llama.cpp), or any locator an installed backend accepts.")
     String model;
 
     @Option(names = "--allowed-actions", required = true, paramLabel = "SCHEMA.json",

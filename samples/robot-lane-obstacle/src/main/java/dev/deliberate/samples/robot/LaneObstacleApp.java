@@ -81,7 +81,7 @@ public final class LaneObstacleApp {
     public static void main(String[] args) throws Exception {
         String model = arg(args, "--model", null);
         if (model == null) {
-            System.err.println("usage: --model MODEL (.gguf or http(s)://...#id) [--demo | --rosbridge ws://HOST:PORT]"
+            System.err.println("usage: --model MODEL.gguf [--demo | --rosbridge ws://HOST:PORT]"
                     + " [--deadline-ms 1500]");
             System.exit(2);
         }
