@@ -6,14 +6,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.core.FinishReason;
 import dev.deliberate.core.ModelInfo;
+import dev.deliberate.core.ModelLocator;
+import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningCall;
 import dev.deliberate.core.ReasoningEvent;
 import dev.deliberate.core.ReasoningListener;
 import dev.deliberate.core.ReasoningModel;
+import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Timings;
 import dev.deliberate.core.Usage;
+import dev.deliberate.core.testmodel.TestModelGenerator;
+import dev.deliberate.core.testmodel.TestModelPreset;
 import dev.deliberate.robotics.action.ActionServer;
 import dev.deliberate.robotics.reason.DeadlineReasoner;
 import dev.deliberate.robotics.reason.DecisionGuard;
@@ -62,6 +67,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp ... dev.deliberate.bench.ActionRoundTripBenchmark [--goals 1000] [--deadline-goals 200] [--seed 42]
+ *      [--llama]   (also: deadline adherence with real llama.cpp on the tiny generated model)
  * </pre>
  */
 public final class ActionRoundTripBenchmark {
@@ -138,47 +144,68 @@ public final class ActionRoundTripBenchmark {
                     pct(sdk, 50) / pct(reference, 50), pct(sdk, 90) / pct(reference, 90),
                     pct(sdk, 99) / pct(reference, 99));
 
-            // deadline adherence, stuck model
             Random random = new Random(seed);
             long[] deadlines = new long[deadlineGoals];
             for (int i = 0; i < deadlineGoals; i++) {
                 deadlines[i] = 20 + random.nextInt(481); // 20..500 ms
             }
-            StuckModel stuck = new StuckModel();
-            double[] margins;
-            List<String> finishes;
-            try (var server = ActionServer.builder("reason", reasoner(stuck)).build();
-                    var node = RosbridgeActionNode.builder(java.net.URI.create(url), "/deliberate/reason",
-                            ReasonActionCodec.INSTANCE, server).build()) {
-                node.start();
-                node.awaitReady(Duration.ofSeconds(20));
-                List<JsonNode> records = runCaller(npm, url, deadlineGoals, i -> deadlines[i],
-                        i -> "/deliberate/reason");
-                margins = new double[deadlineGoals];
-                finishes = new ArrayList<>();
-                for (JsonNode r : records) {
-                    int i = r.path("index").asInt();
-                    margins[i] = r.path("elapsedMs").asDouble() - deadlines[i];
-                    finishes.add(r.path("result").path("finish").asText(r.path("error").asText()));
-                }
-            } finally {
-                stuck.close();
+            try (StuckModel stuck = new StuckModel()) {
+                adherence(npm, url, reasoner(stuck), deadlines, String.format("%d goals, deadlines uniform in "
+                        + "[20, 500] ms (seed %d), model that never answers (only the watchdog delivers)",
+                        deadlineGoals, seed));
             }
-            long watchdog = finishes.stream().filter("FALLBACK_DEADLINE"::equals).count();
-            System.out.println();
-            System.out.printf("deadline adherence: %d goals, deadlines uniform in [20, 500] ms (seed %d), model that "
-                    + "never answers (only the watchdog delivers)%n", deadlineGoals, seed);
-            System.out.printf("  results delivered by the watchdog with the fallback: %d / %d%n", watchdog,
-                    deadlineGoals);
-            double[] sorted = margins.clone();
-            Arrays.sort(sorted);
-            System.out.printf("  margin (received - (sent + deadline)), ms: min %.2f  p50 %.2f  p90 %.2f  p99 %.2f"
-                    + "  max %.2f%n", sorted[0], pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
-                    sorted[sorted.length - 1]);
-            System.out.printf("  results later than deadline + 5 ms: %d; + 10 ms: %d; + 20 ms: %d%n",
-                    Arrays.stream(margins).filter(m -> m > 5).count(), Arrays.stream(margins).filter(m -> m > 10)
-                            .count(), Arrays.stream(margins).filter(m -> m > 20).count());
+            if (flag(args, "--llama")) {
+                Path tiny = Files.createTempFile("tiny", ".gguf");
+                try {
+                    TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tiny);
+                    try (ReasoningModel llama = ReasoningModels.open(ModelLocator.file(tiny),
+                            ModelOptions.defaults().withThreads(2))) {
+                        DeadlineReasoner real = DeadlineReasoner.builder(llama, DecisionGuard.of(SCHEMA),
+                                "{\"action\":\"stop\"}").answerMaxTokens(32).maxThinkingTokens(256).build();
+                        adherence(npm, url, real, deadlines, String.format("%d goals, same deadlines, real "
+                                + "llama.cpp on the tiny generated model (random weights; the estimator starts from "
+                                + "its conservative prior)", deadlineGoals));
+                    }
+                } finally {
+                    Files.deleteIfExists(tiny);
+                }
+            }
         }
+    }
+
+    private static void adherence(Path npm, String url, DeadlineReasoner reasoner, long[] deadlines, String what)
+            throws Exception {
+        int n = deadlines.length;
+        double[] margins = new double[n];
+        java.util.Map<String, Integer> finishes = new java.util.TreeMap<>();
+        try (var server = ActionServer.builder("reason", reasoner).build();
+                var node = RosbridgeActionNode.builder(java.net.URI.create(url), "/deliberate/reason",
+                        ReasonActionCodec.INSTANCE, server).build()) {
+            node.start();
+            if (!node.awaitReady(Duration.ofSeconds(20))) {
+                throw new IllegalStateException("SDK node did not advertise");
+            }
+            for (JsonNode r : runCaller(npm, url, n, i -> deadlines[i], i -> "/deliberate/reason")) {
+                int i = r.path("index").asInt();
+                margins[i] = r.path("elapsedMs").asDouble() - deadlines[i];
+                finishes.merge(r.path("result").path("finish").asText("error: " + r.path("error").asText()), 1,
+                        Integer::sum);
+            }
+        }
+        double[] sorted = margins.clone();
+        Arrays.sort(sorted);
+        System.out.println();
+        System.out.println("deadline adherence: " + what);
+        System.out.println("  finish: " + finishes);
+        System.out.printf("  margin (received - (sent + deadline)), ms: min %.2f  p50 %.2f  p90 %.2f  p99 %.2f"
+                + "  max %.2f%n", sorted[0], pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted[n - 1]);
+        System.out.printf("  results later than deadline + 5 ms: %d; + 10 ms: %d; + 20 ms: %d (of %d)%n",
+                Arrays.stream(margins).filter(m -> m > 5).count(), Arrays.stream(margins).filter(m -> m > 10).count(),
+                Arrays.stream(margins).filter(m -> m > 20).count(), n);
+    }
+
+    private static boolean flag(String[] args, String name) {
+        return Arrays.asList(args).contains(name);
     }
 
     private static DeadlineReasoner reasoner(ReasoningModel model) {
@@ -375,7 +402,7 @@ public final class ActionRoundTripBenchmark {
     }
 
     /** Benchmark double, not inference: never answers and ignores cancel, so only the watchdog can deliver. */
-    private static final class StuckModel implements ReasoningModel {
+    private static final class StuckModel implements ReasoningModel, AutoCloseable {
         private final List<CompletableFuture<Reasoning>> pending = new CopyOnWriteArrayList<>();
 
         @Override
