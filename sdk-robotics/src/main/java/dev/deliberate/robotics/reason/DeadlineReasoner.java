@@ -215,12 +215,14 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         }
         context.onCancel(call::cancel);
         Reasoning reasoning;
+        Instant callStarted = clock.instant();
         try {
             long waitNanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
             reasoning = call.future().get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             relay.stop();
             call.cancel();
+            estimator.recordCutOff(relay.tokens(), Duration.between(callStarted, clock.instant()));
             if (context.isCancelRequested()) {
                 return cancelled();
             }

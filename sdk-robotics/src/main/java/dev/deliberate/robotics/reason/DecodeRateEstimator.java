@@ -67,6 +67,27 @@ public final class DecodeRateEstimator {
         }
     }
 
+    /**
+     * Learns from a call cut off by its deadline: {@code tokens} generated in {@code elapsed} since the call started
+     * (prompt processing included, so the rate seen is a lower bound). Without this, a model that is always too slow
+     * for its deadlines would never correct an optimistic estimate.
+     */
+    public synchronized void recordCutOff(int tokens, Duration elapsed) {
+        double ms = elapsed.toNanos() / 1e6;
+        if (ms <= 0) {
+            return;
+        }
+        if (tokens <= 0) {
+            // not even a first token: prompt processing takes at least this long
+            ttftMillis = Math.max(ttftMillis, ms);
+            return;
+        }
+        double rate = tokens / (ms / 1000);
+        if (rate < tokensPerSecond) {
+            tokensPerSecond = (1 - ALPHA) * tokensPerSecond + ALPHA * rate;
+        }
+    }
+
     /** The rate to plan with: the measured (or prior) average times the safety factor. */
     public synchronized double tokensPerSecond() {
         return tokensPerSecond * safetyFactor;

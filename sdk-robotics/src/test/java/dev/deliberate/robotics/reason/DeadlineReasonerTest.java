@@ -256,6 +256,18 @@ class DeadlineReasonerTest {
     }
 
     @Test
+    void callsCutOffByTheDeadlineLowerAnOptimisticEstimate() {
+        var e = new DecodeRateEstimator(100, Duration.ofMillis(10), 10, 1.0);
+        e.recordCutOff(10, Duration.ofSeconds(1)); // 10 tokens/s seen
+        assertEquals(0.7 * 100 + 0.3 * 10, e.tokensPerSecond(), 1e-9);
+        e.recordCutOff(0, Duration.ofMillis(800)); // no token at all in 800 ms
+        assertEquals(Duration.ofMillis(800), e.timeToFirstToken());
+        double before = e.tokensPerSecond();
+        e.recordCutOff(1000, Duration.ofSeconds(1)); // faster than estimated: a cut-off proves nothing
+        assertEquals(before, e.tokensPerSecond(), 1e-9);
+    }
+
+    @Test
     void queuedGoalDeadlineCountsFromAcceptanceNotFromStart() throws Exception {
         try (var slow = new TestModels.SlowModel(Duration.ofMillis(5), false)) {
             var reasoner = DeadlineReasoner.builder(slow, GUARD, FALLBACK).estimator(fastPrior()).build();
