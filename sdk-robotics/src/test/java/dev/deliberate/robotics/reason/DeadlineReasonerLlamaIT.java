@@ -46,7 +46,11 @@ class DeadlineReasonerLlamaIT {
     static ReasoningModel model;
 
     @BeforeAll
-    static void open() {
+    static void open() throws IOException {
+        String nativeDir = System.getProperty("de.kherud.llama.tmpdir"); // set per module by the pom
+        if (nativeDir != null) {
+            Files.createDirectories(Path.of(nativeDir));
+        }
         model = ReasoningModels.open(ModelLocator.file(tinyModel()), ModelOptions.defaults().withThreads(2));
     }
 
