@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             ReasonCommand.class,
             DemoCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
+            dev.deliberate.cli.robot.RobotCommand.class,
         })
 public final class Main implements Runnable {
 
