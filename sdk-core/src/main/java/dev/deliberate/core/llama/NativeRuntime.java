@@ -34,6 +34,7 @@ final class NativeRuntime {
     private static final Logger NATIVE_LOG = LoggerFactory.getLogger("llama.cpp");
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
     private static final Set<Thread> ORPHANS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private static final String NATIVE_FOLDER_PROPERTY = "de.kherud.llama.tmpdir";
     private static boolean initialised;
     private static Thread guard;
     private static volatile boolean mainFailed;
@@ -45,6 +46,7 @@ final class NativeRuntime {
         if (initialised) {
             return;
         }
+        privateNativeFolder();
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
@@ -62,6 +64,24 @@ final class NativeRuntime {
         }
         routeLog();
         initialised = true;
+    }
+
+    /**
+     * The binding extracts its native library under a fixed name into {@code java.io.tmpdir} and deletes it when the
+     * JVM exits, so two processes started at the same time race on one file (one may load a half-written library, or
+     * lose it). Unless the caller chose a folder ({@code -Dde.kherud.llama.tmpdir=...}), each process gets its own.
+     */
+    private static void privateNativeFolder() {
+        if (System.getProperty(NATIVE_FOLDER_PROPERTY) != null) {
+            return;
+        }
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("deliberate-llama-");
+            dir.toFile().deleteOnExit(); // registered before the library file, so deleted after it
+            System.setProperty(NATIVE_FOLDER_PROPERTY, dir.toString());
+        } catch (java.io.IOException | SecurityException e) {
+            LOG.warn("could not make a private folder for the native library; using the shared temp folder", e);
+        }
     }
 
     /** Sends llama.cpp's log to SLF4J. */
