@@ -1,6 +1,8 @@
 package dev.deliberate.cli;
 
+import dev.deliberate.cli.core.DemoCommand;
 import dev.deliberate.cli.core.InspectCommand;
+import dev.deliberate.cli.core.ReasonCommand;
 import dev.deliberate.cli.core.TestModelCommand;
 import dev.deliberate.core.DeliberateException;
 import java.io.PrintWriter;
@@ -21,6 +23,8 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class,
             TestModelCommand.class,
             InspectCommand.class,
+            ReasonCommand.class,
+            DemoCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
         })
 public final class Main implements Runnable {

@@ -63,5 +63,29 @@ public sealed interface AnswerFormat permits AnswerFormat.Text, AnswerFormat.Jso
         public java.util.List<String> validate(JsonNode answer) {
             return JsonSchemas.validate(schema, answer);
         }
+
+        /**
+         * Parses an answer text as exactly one JSON value (surrounding white space allowed) and validates it.
+         *
+         * @return the parsed answer
+         * @throws InvalidAnswerException when the text is not one JSON value or does not validate; the exception
+         *                                carries the text and the errors
+         */
+        public JsonNode parseAnswer(String answerText) {
+            Objects.requireNonNull(answerText, "answerText");
+            JsonNode parsed;
+            try {
+                parsed = JsonSchemas.parseValue(answerText);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidAnswerException("the answer is not JSON: " + e.getMessage(), answerText,
+                        java.util.List.of("not JSON: " + e.getMessage()));
+            }
+            java.util.List<String> errors = validate(parsed);
+            if (!errors.isEmpty()) {
+                throw new InvalidAnswerException("the answer does not validate against the JSON Schema: "
+                        + String.join("; ", errors), answerText, errors);
+            }
+            return parsed;
+        }
     }
 }

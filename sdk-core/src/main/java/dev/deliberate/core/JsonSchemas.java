@@ -54,6 +54,25 @@ final class JsonSchemas {
         }
     }
 
+    /** Parses exactly one JSON value; {@link IllegalArgumentException} with a short reason otherwise. */
+    static JsonNode parseValue(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("empty answer");
+        }
+        try {
+            JsonNode node = MAPPER.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("empty answer");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")", e);
+        }
+    }
+
     /** Fails with {@link InvalidSchemaException} unless {@code schema} is a valid JSON Schema of its draft. */
     static void checkSchema(JsonNode schema) {
         if (!schema.isObject() && !schema.isBoolean()) {

@@ -1,0 +1,208 @@
+package dev.deliberate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deliberate.core.testmodel.TestModelGenerator;
+import dev.deliberate.core.testmodel.TestModelPreset;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code deliberate reason} and {@code deliberate demo} on the tiny model: in-process, and forked for exits. */
+class ReasonCommandIT {
+
+    @TempDir
+    static Path models;
+
+    static Path tiny;
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeAll
+    static void makeModel() throws Exception {
+        tiny = models.resolve("tiny.gguf");
+        TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tiny);
+    }
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return Main.execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jsonOutputIsOneObjectWithThinkingAnswerUsageTimingsAndModel() throws Exception {
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--thinking-budget", "12", "--answer-budget", "8",
+                "--seed", "3", "--threads", "2", "--context", "1024", "--json", "Is", "1013", "prime?"), err());
+        JsonNode j = new ObjectMapper().readTree(out());
+        assertFalse(j.get("thinking").asText().isEmpty());
+        assertFalse(j.get("answer").asText().contains("<think>"));
+        assertEquals(12, j.at("/usage/thinkingTokens").asInt());
+        assertTrue(j.at("/usage/promptTokens").asInt() > 0);
+        assertTrue(j.at("/usage/answerTokens").asInt() <= 8);
+        assertTrue(j.at("/timings/totalMs").asDouble() >= j.at("/timings/timeToFirstTokenMs").asDouble());
+        assertTrue(j.at("/timings/decodeTokensPerSecond").asDouble() > 0);
+        assertEquals("qwen2", j.at("/model/architecture").asText());
+        assertEquals(64, j.at("/model/sha256").asText().length());
+        assertFalse(j.has("answerJson"));
+        assertEquals(1, out().strip().lines().count(), "one JSON object on one line");
+    }
+
+    @Test
+    void schemaAnswerIsParsedIntoAnswerJson() throws Exception {
+        Path schema = Files.writeString(dir.resolve("s.json"), "{\"type\":\"object\",\"properties\":{\"ok\":"
+                + "{\"type\":\"boolean\"}},\"required\":[\"ok\"],\"additionalProperties\":false}");
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--thinking-budget", "8", "--answer-budget", "200",
+                "--schema", schema.toString(), "--seed", "1", "--json", "ok?"), err());
+        JsonNode j = new ObjectMapper().readTree(out());
+        assertTrue(j.at("/answerJson/ok").isBoolean(), out());
+    }
+
+    @Test
+    void streamingWithoutTerminalFramesThinkingAndAnswer() {
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--thinking-budget", "6", "--answer-budget", "6",
+                "--seed", "2", "hello"), err());
+        String text = out();
+        assertTrue(text.startsWith("Thinking:\n"), text);
+        assertTrue(text.contains("\n\nAnswer:\n"), text);
+        assertFalse(text.contains("\u001b["), "no ANSI codes when not on a terminal");
+        assertTrue(err().contains("thinking 6"), err());
+    }
+
+    @Test
+    void deadlineOptionClosesThinking() throws Exception {
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", "30ms", "--answer-budget", "4",
+                "--json", "hi"), err());
+        JsonNode j = new ObjectMapper().readTree(out());
+        String finish = j.get("finish").asText();
+        assertTrue(finish.equals("DEADLINE") || finish.equals("LENGTH"), finish);
+    }
+
+    @Test
+    void missingModelFileIsOneLineNamingIt() {
+        Path missing = dir.resolve("missing.gguf");
+        assertEquals(1, run("reason", "--model", missing.toString(), "hi"));
+        assertEquals("deliberate: model file not found: " + missing, err().strip());
+    }
+
+    @Test
+    void fileThatIsNotAModelIsOneLineNamingIt() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.gguf"), "definitely not a model file at all");
+        assertEquals(1, run("reason", "--model", bad.toString(), "hi"));
+        assertEquals(1, err().strip().lines().count(), err());
+        assertTrue(err().contains(bad.toString()) && err().contains("not a GGUF file"), err());
+    }
+
+    @Test
+    void missingSchemaFileIsOneLineNamingIt() {
+        Path missing = dir.resolve("nope.json");
+        assertEquals(1, run("reason", "--model", tiny.toString(), "--schema", missing.toString(), "hi"));
+        assertEquals("deliberate: schema file not found: " + missing, err().strip());
+    }
+
+    @Test
+    void invalidSchemaIsOneLineNamingTheFile() throws Exception {
+        Path schema = Files.writeString(dir.resolve("bad.json"), "{\"type\": 12");
+        assertEquals(1, run("reason", "--model", tiny.toString(), "--schema", schema.toString(), "hi"));
+        assertTrue(err().startsWith("deliberate: schema file " + schema), err());
+        assertEquals(1, err().strip().lines().count(), err());
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        assertEquals(2, run("reason", "--model", tiny.toString(), "--deadline", "soon", "hi"));
+        assertTrue(err().contains("'soon' is not a duration"), err());
+        assertEquals(2, run("reason", "--model", tiny.toString(), "--thinking-budget", "-1", "hi"));
+        assertTrue(err().contains("--thinking-budget must be >= 0"), err());
+        assertEquals(2, run("reason", "--model", tiny.toString(), "--temperature", "3", "hi"));
+        assertTrue(err().contains("--temperature must be in [0, 2]"), err());
+    }
+
+    @Test
+    void demoShowsThinkingABudgetCutAndASchemaTrueAnswer() {
+        assertEquals(0, run("demo", "--model", tiny.toString(), "--threads", "2"), err());
+        String text = out();
+        assertTrue(text.contains("== 1. Thinking"), text);
+        assertTrue(text.contains("Thinking tokens used: 8 of 8"), text);
+        assertTrue(text.contains("Valid against the schema: yes"), text);
+    }
+
+    private Process fork(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+                .start();
+    }
+
+    @Test
+    void forkedRunExitsByItselfWithStatusZero() throws Exception {
+        Process p = fork("reason", "--model", tiny.toString(), "--thinking-budget", "4", "--answer-budget", "4",
+                "--json", "hi");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command did not end");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+        new ObjectMapper().readTree(Files.readString(dir.resolve("out.txt")));
+    }
+
+    @Test
+    void forkedBadFilesEndWithOneLineNoStackTraceNoCrashLog() throws Exception {
+        byte[] full = Files.readAllBytes(tiny);
+        Path truncated = dir.resolve("truncated.gguf");
+        Files.write(truncated, java.util.Arrays.copyOf(full, full.length / 3));
+        for (Path bad : List.of(dir.resolve("missing.gguf"), truncated)) {
+            Process p = fork("reason", "--model", bad.toString(), "hi");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command did not end for " + bad);
+            String e = Files.readString(dir.resolve("err.txt"));
+            assertEquals(1, p.exitValue(), e);
+            assertEquals(1, e.strip().lines().count(), e);
+            assertTrue(e.contains(bad.toString()), e);
+            assertFalse(e.contains("\tat "), e);
+            File[] crashLogs = dir.toFile().listFiles((d, n) -> n.startsWith("hs_err"));
+            assertEquals(0, crashLogs == null ? 0 : crashLogs.length);
+        }
+    }
+}
