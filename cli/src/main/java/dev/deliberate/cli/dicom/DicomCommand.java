@@ -10,10 +10,13 @@ import picocli.CommandLine.Command;
 @Command(
         name = "dicom",
         mixinStandardHelpOptions = true,
-        description = "Read and inspect DICOM files.",
+        description = "Read, inspect, de-identify and render DICOM files; write SR reports.",
         subcommands = {
             DumpCommand.class,
             ScanCommand.class,
+            DeidCommand.class,
+            RenderCommand.class,
+            SrCommand.class,
         })
 public final class DicomCommand implements Runnable {
 
