@@ -206,7 +206,7 @@ public final class SecondLook {
         SecondLookAnswer answer = reasoning.answerAs(SecondLookAnswer.class);
 
         Path sr = out.resolve(SR_FILE);
-        new StructuredReportWriter().write(report(answer, reasoning), prepared.deidentified().stream()
+        new StructuredReportWriter().write(report(answer, reasoning.model()), prepared.deidentified().stream()
                 .map(DicomFile::dataset).toList(), sr);
 
         Optional<Path> png = Optional.empty();
@@ -224,14 +224,14 @@ public final class SecondLook {
     }
 
     /** The TID 2000 content: the findings, the impression, and the suggested urgency as a second impression. */
-    static DiagnosticReport report(SecondLookAnswer answer, Reasoning reasoning) {
+    static DiagnosticReport report(SecondLookAnswer answer, ModelInfo model) {
         List<String> findings = answer.findings().stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         List<String> impressions = new ArrayList<>();
         if (!answer.impression().isBlank()) {
             impressions.add(answer.impression().strip());
         }
         impressions.add("Suggested urgency (AI second look, unverified): " + answer.urgency().json());
-        return DiagnosticReport.of(findings, impressions, observer(reasoning.model()));
+        return DiagnosticReport.of(findings, impressions, observer(model));
     }
 
     /**
