@@ -72,7 +72,13 @@ final class NativeRuntime {
      * lose it). Unless the caller chose a folder ({@code -Dde.kherud.llama.tmpdir=...}), each process gets its own.
      */
     private static void privateNativeFolder() {
-        if (System.getProperty(NATIVE_FOLDER_PROPERTY) != null) {
+        String chosen = System.getProperty(NATIVE_FOLDER_PROPERTY);
+        if (chosen != null) {
+            try {
+                java.nio.file.Files.createDirectories(java.nio.file.Path.of(chosen)); // the binding does not
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("could not create the native library folder {}", chosen, e);
+            }
             return;
         }
         try {
