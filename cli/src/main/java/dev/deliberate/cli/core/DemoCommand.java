@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -126,13 +125,8 @@ public final class DemoCommand implements Callable<Integer> {
             Path file = dir.resolve(name);
             try {
                 Files.createDirectories(dir);
-                Path tmp = Files.createTempFile(dir, "tiny", ".gguf.part");
-                try {
-                    TestModelGenerator.of(TestModelPreset.TINY, TestModelGenerator.DEFAULT_SEED).writeGguf(tmp);
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                // written atomically: a concurrent demo sees no file or the whole model
+                TestModelGenerator.of(TestModelPreset.TINY, TestModelGenerator.DEFAULT_SEED).writeGguf(file);
                 out.println("Made the tiny test model: " + file);
                 return file;
             } catch (IOException e) {

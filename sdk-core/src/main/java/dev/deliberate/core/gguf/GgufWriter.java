@@ -1,15 +1,12 @@
 package dev.deliberate.core.gguf;
 
+import dev.deliberate.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,31 +150,12 @@ public final class GgufWriter {
      * @throws IllegalStateException if a {@link TensorData} produced the wrong number of values
      */
     public long write(Path path) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        boolean done = false;
-        try {
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                Out out = new Out(ch);
-                writeTo(out);
-                out.flush();
-                size = out.written;
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-            return size;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        return AtomicFiles.writeChannel(path, ch -> {
+            Out out = new Out(ch);
+            writeTo(out);
+            out.flush();
+            return out.written;
+        });
     }
 
     private void writeTo(Out out) throws IOException {

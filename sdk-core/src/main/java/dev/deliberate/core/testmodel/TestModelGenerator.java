@@ -1,15 +1,14 @@
 package dev.deliberate.core.testmodel;
 
+import dev.deliberate.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deliberate.core.gguf.GgmlType;
 import dev.deliberate.core.gguf.GgufValue;
 import dev.deliberate.core.gguf.GgufValueType;
 import dev.deliberate.core.gguf.GgufWriter;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -300,17 +299,6 @@ public final class TestModelGenerator {
         root.put("model", model);
         byte[] json = new ObjectMapper().writeValueAsBytes(root);
 
-        Path target = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, json);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, json);
     }
 }

@@ -1,5 +1,6 @@
 package dev.deliberate.medical.render;
 
+import dev.deliberate.core.io.AtomicFiles;
 import dev.deliberate.medical.dicom.BulkData;
 import dev.deliberate.medical.dicom.DicomElement;
 import dev.deliberate.medical.dicom.DicomFile;
@@ -16,11 +17,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -536,18 +534,6 @@ public final class DicomRenderer {
         byte[] png = toPng(render(file, options));
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".render-", ".png.tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(png);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, png);
     }
 }

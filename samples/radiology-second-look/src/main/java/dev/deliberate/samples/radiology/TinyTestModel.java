@@ -5,7 +5,6 @@ import dev.deliberate.core.testmodel.TestModelPreset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The tiny random-weight test model (0.6 MB, made in milliseconds): lets the sample run end to end on any machine.
@@ -24,13 +23,7 @@ final class TinyTestModel {
             return file;
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "tiny", ".gguf.part");
-        try {
-            TestModelGenerator.of(TestModelPreset.TINY, TestModelGenerator.DEFAULT_SEED).writeGguf(tmp);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        TestModelGenerator.of(TestModelPreset.TINY, TestModelGenerator.DEFAULT_SEED).writeGguf(file); // atomic
         return file;
     }
 
