@@ -86,8 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
 
             out.println("== 2. A hard thinking budget: 8 tokens, then the SDK closes thinking and the model answers ==");
+            // a short closed answer, so that the answer ends by itself and the finish shows the budget cut
             Reasoning r2 = m.start(ReasoningRequest.builder().user(question).sampling(sampling)
-                    .thinkingBudget(ThinkingBudget.tokens(8)).answerMaxTokens(tiny ? 24 : 256).build(),
+                    .thinkingBudget(ThinkingBudget.tokens(8)).answerMaxTokens(tiny ? 24 : 256)
+                    .answerFormat(AnswerFormat.jsonSchema("{\"enum\":[\"prime\",\"not prime\"]}")).build(),
                     ReasoningOutput.streaming(out, Terminal.isInteractive())).join();
             out.println(ReasoningOutput.summary(r2));
             out.println("Thinking tokens used: " + r2.usage().thinkingTokens() + " of 8; finish: " + r2.finish());
