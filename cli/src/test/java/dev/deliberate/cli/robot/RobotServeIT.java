@@ -2,7 +2,6 @@ package dev.deliberate.cli.robot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +37,7 @@ class RobotServeIT {
     Path dir;
 
     static void missing(String why) {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("required test peer missing (CI=true): " + why);
-        }
-        Assumptions.abort("test peer missing: " + why);
+        dev.deliberate.core.testing.Peers.missing(why);
     }
 
     static Path repo() {

@@ -11,6 +11,13 @@ public final class Peers {
 
     private Peers() {}
 
+    /** Does nothing when {@code available}; otherwise as {@link #missing(String)}. */
+    public static void require(boolean available, String what) {
+        if (!available) {
+            missing(what);
+        }
+    }
+
     /** Aborts (skips) the test, or fails it when the environment variable {@code CI} is {@code true}. */
     public static void missing(String what) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {

@@ -1,5 +1,6 @@
 package dev.deliberate.core.testmodel;
 
+import dev.deliberate.core.testing.Peers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,5 @@
 package dev.deliberate.medical.dicom;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /** Locates real peers (pydicom, DCMTK, dicom3tools, the pydicom test files); skips on laptops, fails on CI. */
 final class Peers {
@@ -21,14 +19,8 @@ final class Peers {
 
     /** Aborts the test when the peer is missing, unless CI=true, where a missing peer is a failure. */
     static void require(boolean present, String what) {
-        if (present) {
-            return;
-        }
-        String message = "peer missing: " + what + " (install: apt-get install dcmtk dicom3tools python3-pydicom)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message);
-        }
-        Assumptions.abort(message);
+        dev.deliberate.core.testing.Peers.require(present,
+                what + " (install: apt-get install dcmtk dicom3tools python3-pydicom)");
     }
 
     static void requirePydicomFiles() {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test support for interop tests against real peers (pydicom, DCMTK, dicom3tools, Orthanc): a missing peer skips the
@@ -25,13 +24,7 @@ public final class PeerSupport {
 
     /** Skips (or fails under CI) unless {@code available}. */
     public static void require(boolean available, String what) {
-        if (available) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("peer missing under CI=true: " + what);
-        }
-        Assumptions.abort("peer missing: " + what);
+        dev.deliberate.core.testing.Peers.require(available, what);
     }
 
     /** A pydicom test file, requiring it to exist. */

@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the external peers of the integration tests (node 20 and roslib 2.1.0 from npm). When a peer is missing, the
@@ -23,10 +22,7 @@ public final class Peers {
 
     /** Skips the test (or fails it under CI) with {@code why}. */
     public static void missing(String why) {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("required test peer missing (CI=true): " + why);
-        }
-        Assumptions.abort("test peer missing: " + why);
+        dev.deliberate.core.testing.Peers.missing(why);
     }
 
     /** The module directory (failsafe runs tests there; {@code basedir} is set by Maven). */

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** Real peers for the sample's IT: the pydicom corpus, dciodvfy, pydicom. Skips on laptops, fails when CI=true. */
 final class Peers {
@@ -21,14 +20,8 @@ final class Peers {
 
     /** Aborts the test when the peer is missing, unless CI=true, where a missing peer is a failure. */
     static void require(boolean present, String what) {
-        if (present) {
-            return;
-        }
-        String message = "peer missing: " + what + " (install: apt-get install python3-pydicom dicom3tools)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message);
-        }
-        Assumptions.abort(message);
+        dev.deliberate.core.testing.Peers.require(present,
+                what + " (install: apt-get install python3-pydicom dicom3tools)");
     }
 
     /**
