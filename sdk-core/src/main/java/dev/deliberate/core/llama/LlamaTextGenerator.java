@@ -57,6 +57,15 @@ final class LlamaTextGenerator implements TextGenerator {
     /** The generated part: token ids, and text for pieces that map to no single token. */
     private final List<Object> lastGenerated = new ArrayList<>();
     private final StringBuilder lastGeneratedText = new StringBuilder();
+    /**
+     * The last text {@link #countTokens} tokenised, with its token ids: {@code generate} sends a prompt it finds here
+     * as ids instead of text, so llama.cpp does not tokenise it a second time. Written by the calling thread, read by
+     * the model's worker thread; a miss (another call counted in between) only means the text is sent.
+     */
+    private volatile Tokenized lastCounted;
+
+    /** A text and its token ids without special tokens ({@code LlamaModel.encode}). */
+    private record Tokenized(String text, int[] ids) { }
 
     private LlamaTextGenerator(LlamaModel model, GgufHeader header, ModelInfo info, int context,
             List<Thread> nativeThreads) {
@@ -143,7 +152,10 @@ final class LlamaTextGenerator implements TextGenerator {
 
     @Override
     public int countTokens(String text) {
-        return model.encode(text).length + (header.addBos() ? 1 : 0);
+        Tokenized cached = lastCounted;
+        int[] ids = cached != null && cached.text().equals(text) ? cached.ids() : model.encode(text);
+        lastCounted = new Tokenized(text, ids);
+        return ids.length + (header.addBos() ? 1 : 0);
     }
 
     @Override
@@ -167,6 +179,10 @@ final class LlamaTextGenerator implements TextGenerator {
                 .setNPredict(request.maxTokens())
                 .setCachePrompt(true);
         List<Object> segments = segments(request.prompt());
+        boolean extendsCached = segments.size() > 1;
+        if (segments.size() == 1) {
+            segments = counted(request.prompt()).orElse(segments);
+        }
         if (segments.stream().noneMatch(o -> o instanceof Integer)) {
             // only text: llama.cpp would read an array of strings as several prompts
             segments = List.of(request.prompt());
@@ -174,7 +190,7 @@ final class LlamaTextGenerator implements TextGenerator {
         if (segments.size() > 1 && !PromptJson.set(p, segments)) {
             segments = List.of(request.prompt());
         }
-        if (LOG.isDebugEnabled() && segments.size() > 1) {
+        if (LOG.isDebugEnabled() && extendsCached && segments.size() > 1) {
             LOG.debug("prompt extends the cached one: {} generated token ids sent as ids",
                     segments.stream().filter(o -> o instanceof Integer).count());
         }
@@ -257,6 +273,61 @@ final class LlamaTextGenerator implements TextGenerator {
             out.add(rest);
         }
         return out;
+    }
+
+    /**
+     * A prompt {@link #countTokens} has just tokenised, as {@code ["", ids...]}: llama.cpp then evaluates the same
+     * tokens (the leading empty text gets the special tokens, see {@link GgufHeader#idPrompts}) without tokenising
+     * the text again, which for BPE vocabularies costs milliseconds, more for longer prompts, before the first token.
+     * A prompt that extends the counted text (thinking closed at once for a zero budget) keeps the ids up to the
+     * counted text's last special token and sends the rest as text: llama.cpp tokenises the text after a special
+     * token on its own, so that is what tokenising the whole text gives.
+     */
+    private Optional<List<Object>> counted(String prompt) {
+        Tokenized cached = lastCounted;
+        if (!header.idPrompts() || cached == null || cached.ids().length == 0 || !prompt.startsWith(cached.text())) {
+            return Optional.empty();
+        }
+        int[] ids = cached.ids();
+        int keep = ids.length;
+        int end = prompt.length();
+        if (prompt.length() > cached.text().length()) {
+            keep = ids.length - 1;
+            while (keep >= 0 && !header.specialTexts().containsKey(ids[keep])) {
+                keep--;
+            }
+            if (keep < 0) {
+                return Optional.empty();
+            }
+            String special = header.specialTexts().get(ids[keep]);
+            int at = cached.text().lastIndexOf(special);
+            if (at < 0) {
+                return Optional.empty();
+            }
+            end = at + special.length();
+            keep++;
+            for (String t : header.specialTexts().values()) {
+                for (int i = Math.max(0, end - t.length() + 1); i < end; i++) {
+                    if (prompt.startsWith(t, i)) {
+                        return Optional.empty(); // a special token across the split: tokenise the whole text
+                    }
+                }
+            }
+        }
+        List<Object> out = new ArrayList<>(keep + 2);
+        out.add("");
+        for (int k = 0; k < keep; k++) {
+            out.add(ids[k]);
+        }
+        if (end < prompt.length()) {
+            out.add(prompt.substring(end));
+        }
+        return Optional.of(out);
+    }
+
+    /** Whether {@code generate} would send this prompt as token ids (for tests). */
+    boolean sendsTokenIds(String prompt) {
+        return counted(prompt).isPresent();
     }
 
     /**
