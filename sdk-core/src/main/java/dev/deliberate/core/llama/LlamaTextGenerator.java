@@ -23,7 +23,9 @@ import dev.deliberate.core.spi.TextGenerator;
 import dev.deliberate.core.spi.TokenSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -63,6 +65,20 @@ final class LlamaTextGenerator implements TextGenerator {
      * the model's worker thread; a miss (another call counted in between) only means the text is sent.
      */
     private volatile Tokenized lastCounted;
+
+    /**
+     * Token ids of short texts sent after the start of a prompt (the close of thinking, merged pieces): llama.cpp
+     * tokenises those without special tokens, exactly as {@code encode} does, so their ids may be sent instead, and a
+     * text that recurs in every call is tokenised once. Bounded; used by the generating thread only.
+     */
+    private final Map<String, int[]> shortTexts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+            return size() > SHORT_TEXTS;
+        }
+    };
+    private static final int SHORT_TEXTS = 32;
+    private static final int SHORT_TEXT_LENGTH = 64;
 
     /** A text and its token ids without special tokens ({@code LlamaModel.encode}). */
     private record Tokenized(String text, int[] ids) { }
@@ -186,6 +202,9 @@ final class LlamaTextGenerator implements TextGenerator {
         if (segments.stream().noneMatch(o -> o instanceof Integer)) {
             // only text: llama.cpp would read an array of strings as several prompts
             segments = List.of(request.prompt());
+        }
+        if (segments.size() > 1 && header.idPrompts()) {
+            segments = shortTextsAsIds(segments);
         }
         if (segments.size() > 1 && !PromptJson.set(p, segments)) {
             segments = List.of(request.prompt());
@@ -323,6 +342,24 @@ final class LlamaTextGenerator implements TextGenerator {
             out.add(prompt.substring(end));
         }
         return Optional.of(out);
+    }
+
+    /** {@code segments} with each short text after the first element replaced by its token ids. */
+    private List<Object> shortTextsAsIds(List<Object> segments) {
+        List<Object> out = new ArrayList<>(segments.size() + 8);
+        out.add(segments.get(0)); // llama.cpp adds the special tokens (BOS) to a leading text
+        for (int i = 1; i < segments.size(); i++) {
+            Object o = segments.get(i);
+            if (o instanceof String text && !text.isEmpty() && text.length() <= SHORT_TEXT_LENGTH) {
+                int[] ids = shortTexts.computeIfAbsent(text, model::encode);
+                for (int id : ids) {
+                    out.add(id);
+                }
+            } else {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     /** Whether {@code generate} would send this prompt as token ids (for tests). */
