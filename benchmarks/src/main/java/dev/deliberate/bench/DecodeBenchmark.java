@@ -151,6 +151,7 @@ public final class DecodeBenchmark {
         long first = 0;
         long last = 0;
         int pieces = 0;
+        boolean lastEmpty = false;
         var it = direct.generate(p).iterator();
         while (it.hasNext()) {
             LlamaOutput o = it.next();
@@ -158,13 +159,16 @@ public final class DecodeBenchmark {
                 break; // the stream's final response carries no token
             }
             long now = System.nanoTime();
+            lastEmpty = o.text.isEmpty();
             if (first == 0) {
                 first = now;
             }
             last = now;
             pieces++;
         }
-        int generated = pieces < tokens ? tokens : pieces; // llama.cpp stops at n_predict exactly
+        // llama.cpp stops at n_predict exactly (a piece may merge several tokens), unless the model ends its text
+        // first: the end-of-text token streams as an empty piece. The SDK counts both cases the same way.
+        int generated = pieces < tokens && !lastEmpty ? tokens : pieces;
         double rate = (generated - 1) / ((last - first) / 1e9);
         return new Run((first - t0) / 1e6, rate, generated, 0, 1000 / rate);
     }

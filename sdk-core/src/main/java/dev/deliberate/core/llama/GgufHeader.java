@@ -29,7 +29,9 @@ record GgufHeader(
         boolean addBos,
         Optional<String> chatTemplate,
         long parameterCount,
-        Map<String, Integer> pieceIds) {
+        Map<String, Integer> pieceIds,
+        boolean idPrompts,
+        Map<Integer, String> specialTexts) {
 
     /**
      * Architectures the bundled llama.cpp (build b4916) can load: its {@code LLM_ARCH_NAMES} table, read from the
@@ -84,7 +86,41 @@ record GgufHeader(
         }
         return new GgufHeader(arch, s.name().orElse(""), s.quantization(), s.contextLength().orElse(0),
                 gguf.getBoolean("tokenizer.ggml.add_bos_token").orElse(true), s.chatTemplate(), s.parameterCount(),
-                pieceIds(gguf));
+                pieceIds(gguf), idPrompts(gguf), specialTexts(gguf));
+    }
+
+    /**
+     * For byte-level BPE vocabularies: the tokens llama.cpp matches as special text before it tokenises the rest
+     * (unknown, control and user-defined: {@code <｜Assistant｜>}, {@code <think>}), by id, with their text. Text
+     * after such a token is tokenised on its own, so a prompt may be split there. Empty for other vocabularies.
+     */
+    private static Map<Integer, String> specialTexts(GgufFile gguf) {
+        if (!"gpt2".equals(gguf.getString("tokenizer.ggml.model").orElse(""))) {
+            return Map.of();
+        }
+        java.util.List<String> tokens = gguf.getArray("tokenizer.ggml.tokens")
+                .map(dev.deliberate.core.gguf.GgufValue.ArrayValue::strings).orElse(java.util.List.of());
+        long[] types = gguf.getArray("tokenizer.ggml.token_type")
+                .map(dev.deliberate.core.gguf.GgufValue.ArrayValue::longs).orElse(new long[0]);
+        Map<Integer, String> out = new HashMap<>();
+        for (int id = 0; id < Math.min(tokens.size(), types.length); id++) {
+            if ((types[id] == 2 || types[id] == 3 || types[id] == 4) && !tokens.get(id).isEmpty()) {
+                out.put(id, tokens.get(id));
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
+     * Whether a prompt tokenised in Java ({@code LlamaModel.encode}, which adds no special tokens) may be sent as
+     * {@code ["", ids...]}: llama.cpp tokenises the leading empty string with special tokens, which gives the BOS
+     * token when the vocabulary adds one, so the result equals tokenising the text itself. Only for byte-level BPE
+     * vocabularies ({@code gpt2}: the Qwen and DeepSeek-R1-Distill family, whose pre-tokeniser makes each
+     * tokenisation cost milliseconds) that append no end-of-text token; elsewhere the text is sent.
+     */
+    private static boolean idPrompts(GgufFile gguf) {
+        return "gpt2".equals(gguf.getString("tokenizer.ggml.model").orElse(""))
+                && !gguf.getBoolean("tokenizer.ggml.add_eos_token").orElse(false);
     }
 
     /**

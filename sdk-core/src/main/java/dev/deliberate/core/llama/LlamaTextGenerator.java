@@ -23,7 +23,9 @@ import dev.deliberate.core.spi.TextGenerator;
 import dev.deliberate.core.spi.TokenSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -57,6 +59,29 @@ final class LlamaTextGenerator implements TextGenerator {
     /** The generated part: token ids, and text for pieces that map to no single token. */
     private final List<Object> lastGenerated = new ArrayList<>();
     private final StringBuilder lastGeneratedText = new StringBuilder();
+    /**
+     * The last text {@link #countTokens} tokenised, with its token ids: {@code generate} sends a prompt it finds here
+     * as ids instead of text, so llama.cpp does not tokenise it a second time. Written by the calling thread, read by
+     * the model's worker thread; a miss (another call counted in between) only means the text is sent.
+     */
+    private volatile Tokenized lastCounted;
+
+    /**
+     * Token ids of short texts sent after the start of a prompt (the close of thinking, merged pieces): llama.cpp
+     * tokenises those without special tokens, exactly as {@code encode} does, so their ids may be sent instead, and a
+     * text that recurs in every call is tokenised once. Bounded; used by the generating thread only.
+     */
+    private final Map<String, int[]> shortTexts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+            return size() > SHORT_TEXTS;
+        }
+    };
+    private static final int SHORT_TEXTS = 32;
+    private static final int SHORT_TEXT_LENGTH = 64;
+
+    /** A text and its token ids without special tokens ({@code LlamaModel.encode}). */
+    private record Tokenized(String text, int[] ids) { }
 
     private LlamaTextGenerator(LlamaModel model, GgufHeader header, ModelInfo info, int context,
             List<Thread> nativeThreads) {
@@ -143,7 +168,10 @@ final class LlamaTextGenerator implements TextGenerator {
 
     @Override
     public int countTokens(String text) {
-        return model.encode(text).length + (header.addBos() ? 1 : 0);
+        Tokenized cached = lastCounted;
+        int[] ids = cached != null && cached.text().equals(text) ? cached.ids() : model.encode(text);
+        lastCounted = new Tokenized(text, ids);
+        return ids.length + (header.addBos() ? 1 : 0);
     }
 
     @Override
@@ -167,14 +195,21 @@ final class LlamaTextGenerator implements TextGenerator {
                 .setNPredict(request.maxTokens())
                 .setCachePrompt(true);
         List<Object> segments = segments(request.prompt());
+        boolean extendsCached = segments.size() > 1;
+        if (segments.size() == 1) {
+            segments = counted(request.prompt()).orElse(segments);
+        }
         if (segments.stream().noneMatch(o -> o instanceof Integer)) {
             // only text: llama.cpp would read an array of strings as several prompts
             segments = List.of(request.prompt());
         }
+        if (segments.size() > 1 && header.idPrompts()) {
+            segments = shortTextsAsIds(segments);
+        }
         if (segments.size() > 1 && !PromptJson.set(p, segments)) {
             segments = List.of(request.prompt());
         }
-        if (LOG.isDebugEnabled() && segments.size() > 1) {
+        if (LOG.isDebugEnabled() && extendsCached && segments.size() > 1) {
             LOG.debug("prompt extends the cached one: {} generated token ids sent as ids",
                     segments.stream().filter(o -> o instanceof Integer).count());
         }
@@ -257,6 +292,79 @@ final class LlamaTextGenerator implements TextGenerator {
             out.add(rest);
         }
         return out;
+    }
+
+    /**
+     * A prompt {@link #countTokens} has just tokenised, as {@code ["", ids...]}: llama.cpp then evaluates the same
+     * tokens (the leading empty text gets the special tokens, see {@link GgufHeader#idPrompts}) without tokenising
+     * the text again, which for BPE vocabularies costs milliseconds, more for longer prompts, before the first token.
+     * A prompt that extends the counted text (thinking closed at once for a zero budget) keeps the ids up to the
+     * counted text's last special token and sends the rest as text: llama.cpp tokenises the text after a special
+     * token on its own, so that is what tokenising the whole text gives.
+     */
+    private Optional<List<Object>> counted(String prompt) {
+        Tokenized cached = lastCounted;
+        if (!header.idPrompts() || cached == null || cached.ids().length == 0 || !prompt.startsWith(cached.text())) {
+            return Optional.empty();
+        }
+        int[] ids = cached.ids();
+        int keep = ids.length;
+        int end = prompt.length();
+        if (prompt.length() > cached.text().length()) {
+            keep = ids.length - 1;
+            while (keep >= 0 && !header.specialTexts().containsKey(ids[keep])) {
+                keep--;
+            }
+            if (keep < 0) {
+                return Optional.empty();
+            }
+            String special = header.specialTexts().get(ids[keep]);
+            int at = cached.text().lastIndexOf(special);
+            if (at < 0) {
+                return Optional.empty();
+            }
+            end = at + special.length();
+            keep++;
+            for (String t : header.specialTexts().values()) {
+                for (int i = Math.max(0, end - t.length() + 1); i < end; i++) {
+                    if (prompt.startsWith(t, i)) {
+                        return Optional.empty(); // a special token across the split: tokenise the whole text
+                    }
+                }
+            }
+        }
+        List<Object> out = new ArrayList<>(keep + 2);
+        out.add("");
+        for (int k = 0; k < keep; k++) {
+            out.add(ids[k]);
+        }
+        if (end < prompt.length()) {
+            out.add(prompt.substring(end));
+        }
+        return Optional.of(out);
+    }
+
+    /** {@code segments} with each short text after the first element replaced by its token ids. */
+    private List<Object> shortTextsAsIds(List<Object> segments) {
+        List<Object> out = new ArrayList<>(segments.size() + 8);
+        out.add(segments.get(0)); // llama.cpp adds the special tokens (BOS) to a leading text
+        for (int i = 1; i < segments.size(); i++) {
+            Object o = segments.get(i);
+            if (o instanceof String text && !text.isEmpty() && text.length() <= SHORT_TEXT_LENGTH) {
+                int[] ids = shortTexts.computeIfAbsent(text, model::encode);
+                for (int id : ids) {
+                    out.add(id);
+                }
+            } else {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code generate} would send this prompt as token ids (for tests). */
+    boolean sendsTokenIds(String prompt) {
+        return counted(prompt).isPresent();
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.deliberate.core.llama;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import de.kherud.llama.InferenceParameters;
 import java.lang.reflect.Field;
 import java.util.List;
@@ -17,7 +15,6 @@ import org.slf4j.LoggerFactory;
 final class PromptJson {
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptJson.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Field PARAMETERS = find();
 
     private PromptJson() {}
@@ -39,20 +36,53 @@ final class PromptJson {
         if (PARAMETERS == null) {
             return false;
         }
-        ArrayNode array = MAPPER.createArrayNode();
-        for (Object s : segments) {
-            if (s instanceof Integer id) {
-                array.add(id);
-            } else {
-                array.add((String) s);
-            }
-        }
         try {
-            ((Map<String, String>) PARAMETERS.get(p)).put("prompt", array.toString());
+            ((Map<String, String>) PARAMETERS.get(p)).put("prompt", json(segments));
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.debug("token-id prompt not set: {}", e.toString());
             return false;
         }
+    }
+
+    /**
+     * The JSON array, written directly: it is built once per generation, before the first token, where a tree of
+     * JSON nodes cost a few tenths of a millisecond.
+     */
+    static String json(List<Object> segments) {
+        StringBuilder out = new StringBuilder(segments.size() * 7 + 16).append('[');
+        for (Object s : segments) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            if (s instanceof Integer id) {
+                out.append(id.intValue());
+            } else {
+                string(out, (String) s);
+            }
+        }
+        return out.append(']').toString();
+    }
+
+    private static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }

@@ -110,6 +110,51 @@ class LlamaCppBackendIT {
     }
 
     @Test
+    void countedPromptIsSentAsTokenIdsAndGeneratesWhatItsTextGenerates() {
+        try (LlamaTextGenerator g = (LlamaTextGenerator) new LlamaCppProvider().open(
+                ModelLocator.file(TestModels.tiny()), options())) {
+            String prompt = g.render(List.of(dev.deliberate.core.ChatMessage.user("Why is the sky blue?"))).text();
+            Sampling s = Sampling.defaults().withSeed(11);
+            assertFalse(g.sendsTokenIds(prompt), "nothing counted yet: the text is sent");
+            StringBuilder asText = new StringBuilder();
+            g.generate(new GenerationRequest(prompt, 24, List.of(), s, Optional.empty()),
+                    (piece, n) -> asText.append(piece) != null);
+            String other = g.render(List.of(dev.deliberate.core.ChatMessage.user("Something else"))).text();
+            g.countTokens(other);
+            assertFalse(g.sendsTokenIds(prompt), "another text was counted last");
+            int counted = g.countTokens(prompt);
+            assertTrue(g.sendsTokenIds(prompt), "the prompt just counted goes as token ids");
+            StringBuilder asIds = new StringBuilder();
+            GenerationResult r = g.generate(new GenerationRequest(prompt, 24, List.of(), s, Optional.empty()),
+                    (piece, n) -> asIds.append(piece) != null);
+            assertEquals(asText.toString(), asIds.toString());
+            assertEquals(counted, r.promptTokens());
+        }
+    }
+
+    @Test
+    void promptExtendingTheCountedOneGeneratesWhatItsTextGenerates() {
+        try (LlamaTextGenerator g = (LlamaTextGenerator) new LlamaCppProvider().open(
+                ModelLocator.file(TestModels.tiny()), options())) {
+            String prompt = g.render(List.of(dev.deliberate.core.ChatMessage.user("Why is the sky blue?"))).text();
+            // a zero thinking budget appends the close; "th" + "e" tokenise as "t" "he", not "t" "h" "e"
+            for (String[] c : List.of(new String[] {prompt, prompt + "\n</think>\n\n"},
+                    new String[] {prompt + "th", prompt + "the sky"})) {
+                Sampling s = Sampling.defaults().withSeed(12);
+                StringBuilder asText = new StringBuilder();
+                g.generate(new GenerationRequest(c[1], 24, List.of(), s, Optional.empty()),
+                        (piece, n) -> asText.append(piece) != null);
+                g.countTokens(c[0]);
+                assertTrue(g.sendsTokenIds(c[1]), "ids up to the last special token, the rest as text");
+                StringBuilder asIds = new StringBuilder();
+                g.generate(new GenerationRequest(c[1], 24, List.of(), s, Optional.empty()),
+                        (piece, n) -> asIds.append(piece) != null);
+                assertEquals(asText.toString(), asIds.toString(), c[1]);
+            }
+        }
+    }
+
+    @Test
     void promptExtendingAGenerationOfOnlyMergedPiecesIsStillOnePrompt() {
         // regression: such a prompt was sent as an array of strings, which llama.cpp reads as several prompts
         try (TextGenerator g = (TextGenerator) new LlamaCppProvider().open(ModelLocator.file(TestModels.tiny()),
