@@ -4,39 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deliberate.core.FinishReason;
 import dev.deliberate.core.ModelInfo;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningCall;
-import dev.deliberate.core.ReasoningEvent;
 import dev.deliberate.core.ReasoningListener;
 import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.ReasoningRequest;
-import dev.deliberate.core.Timings;
-import dev.deliberate.core.Usage;
 import dev.deliberate.core.testmodel.TestModelGenerator;
 import dev.deliberate.core.testmodel.TestModelPreset;
 import dev.deliberate.robotics.action.ActionServer;
 import dev.deliberate.robotics.reason.DeadlineReasoner;
 import dev.deliberate.robotics.reason.DecisionGuard;
 import dev.deliberate.robotics.reason.DecodeRateEstimator;
-import dev.deliberate.robotics.reason.ReasonFeedback;
 import dev.deliberate.robotics.reason.ReasonGoal;
-import dev.deliberate.robotics.reason.ReasonResult;
 import dev.deliberate.robotics.rosbridge.ReasonActionCodec;
 import dev.deliberate.robotics.rosbridge.RosbridgeActionNode;
-import java.io.BufferedReader;
+import dev.deliberate.robotics.testing.ChildProcess;
+import dev.deliberate.robotics.testing.TestModels;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +37,6 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -73,6 +64,8 @@ import java.util.stream.Stream;
 public final class ActionRoundTripBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the benchmark's "model that answers at once" (a test double, not inference) decides. */
+    private static final String DECISION_JSON = "{\"action\":\"slow_down\"}";
     private static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"action\"],"
             + "\"properties\":{\"action\":{\"enum\":[\"slow_down\",\"change_lane\",\"stop\"]}}}";
 
@@ -102,27 +95,27 @@ public final class ActionRoundTripBenchmark {
                 + "roslib 2.1.0 client; %d cores, Java %s, load average %.1f%n", goals, warmup,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        try (Child relay = Child.start(npm, List.of("relay.mjs", "--port", "0", "--action",
+        try (ChildProcess relay = node(npm, List.of("relay.mjs", "--port", "0", "--action",
                 "deliberate_msgs/action/Reason=" + actionFile))) {
-            String url = "ws://127.0.0.1:" + relay.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
+            String url = "ws://127.0.0.1:" + await(relay, "LISTENING ").substring("LISTENING ".length()).trim();
 
             // both servers are advertised at once under two names; one roslib client alternates its goals between
             // them, so that both are measured under the same (shared, noisy) machine load
             double[] reference;
             double[] sdk;
-            InstantDecisionModel instant = new InstantDecisionModel();
-            try (Child advertiser = Child.start(npm, List.of("advertiser.mjs", "--url", url, "--action",
+            TestModels.InstantModel instant = new TestModels.InstantModel(DECISION_JSON, 500);
+            try (ChildProcess advertiser = node(npm, List.of("advertiser.mjs", "--url", url, "--action",
                     "/reference/reason"));
                     var server = ActionServer.builder("reason", reasoner(instant)).build();
                     var node = RosbridgeActionNode.builder(java.net.URI.create(url), "/deliberate/reason",
                             ReasonActionCodec.INSTANCE, server).build()) {
-                advertiser.awaitLine("READY");
+                await(advertiser, "READY");
                 node.start();
                 if (!node.awaitReady(Duration.ofSeconds(20))) {
                     throw new IllegalStateException("SDK node did not advertise");
                 }
-                relay.awaitLine("ADVERTISED /reference/reason");
-                relay.awaitLine("ADVERTISED /deliberate/reason");
+                await(relay, "ADVERTISED /reference/reason");
+                await(relay, "ADVERTISED /deliberate/reason");
                 int total = 2 * (goals + warmup);
                 List<JsonNode> records = runCaller(npm, url, total, i -> 2000L,
                         i -> i % 2 == 0 ? "/reference/reason" : "/deliberate/reason");
@@ -218,7 +211,8 @@ public final class ActionRoundTripBenchmark {
     /** The action server and reasoner alone: submit to result, same thread pool, no transport. */
     private static double[] inProcess(int n, int warmup) {
         double[] ms = new double[n - warmup];
-        try (var server = ActionServer.builder("reason", reasoner(new InstantDecisionModel())).build()) {
+        try (var server = ActionServer.builder("reason", reasoner(new TestModels.InstantModel(DECISION_JSON, 500)))
+                .build()) {
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 server.submit(new ReasonGoal("unknown object on the lane", "{\"distance_m\":25}",
@@ -256,11 +250,11 @@ public final class ActionRoundTripBenchmark {
         }
         Path planFile = Files.createTempFile(npm, "plan", ".json");
         Files.writeString(planFile, JSON.writeValueAsString(plan));
-        try (Child caller = Child.start(npm, List.of("caller.mjs", "--url", url, "--plan-file",
+        try (ChildProcess caller = node(npm, List.of("caller.mjs", "--url", url, "--plan-file",
                 planFile.toString()))) {
-            caller.awaitLine("DONE ");
+            await(caller, "DONE ");
             List<JsonNode> out = new ArrayList<>();
-            for (String line : caller.lines) {
+            for (String line : caller.lines()) {
                 if (line.startsWith("GOAL ")) {
                     out.add(JSON.readTree(line.substring(5)));
                 }
@@ -295,110 +289,20 @@ public final class ActionRoundTripBenchmark {
         return dflt;
     }
 
-    /** A node child process with its stdout collected; stopped by its own PID. */
-    private static final class Child implements AutoCloseable {
-        final Process process;
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final Thread reader;
+    /** Starts {@code node ARGS} in {@code dir} (the first argument is the script). */
+    private static ChildProcess node(Path dir, List<String> args) throws IOException {
+        return ChildProcess.start(dir, args.get(0), args.subList(1, args.size()));
+    }
 
-        private Child(Process process) {
-            this.process = process;
-            this.reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.add(line);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-                synchronized (lines) {
-                    lines.notifyAll();
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(Path dir, List<String> args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add("node");
-            cmd.addAll(args);
-            return new Child(new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-
-        String awaitLine(String prefix) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            synchronized (lines) {
-                while (System.nanoTime() < end) {
-                    for (String l : lines) {
-                        if (l.startsWith(prefix)) {
-                            return l;
-                        }
-                    }
-                    if (!process.isAlive() && !reader.isAlive()) {
-                        break;
-                    }
-                    lines.wait(200);
-                }
-            }
-            throw new IllegalStateException("no '" + prefix + "' line; output: " + lines);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-            reader.join(5000);
-        }
+    /** The first line of {@code child} starting with {@code prefix}; fails when it never comes. */
+    private static String await(ChildProcess child, String prefix) throws InterruptedException {
+        return child.awaitLine(prefix, Duration.ofMinutes(10)).orElseThrow(() -> new IllegalStateException(
+                "no '" + prefix + "' line; output: " + child.lines()));
     }
 
     private static ModelInfo info(String name) {
         return new ModelInfo("benchmark-double", name, Optional.empty(), Optional.empty(), name, "", "",
                 OptionalLong.empty(), 0);
-    }
-
-    /** Benchmark double, not inference: answers a fixed allowed decision at once. */
-    private static final class InstantDecisionModel implements ReasoningModel {
-        private static final JsonNode DECISION = JSON.createObjectNode().put("action", "slow_down");
-
-        @Override
-        public ModelInfo info() {
-            return ActionRoundTripBenchmark.info("instant");
-        }
-
-        @Override
-        public ReasoningCall start(ReasoningRequest request, ReasoningListener listener) {
-            Instant now = Instant.now();
-            listener.onEvent(new ReasoningEvent.ThinkingDelta("obstacle; slow down", 4));
-            listener.onEvent(new ReasoningEvent.AnswerDelta("{\"action\":\"slow_down\"}", 0));
-            Reasoning r = new Reasoning("obstacle; slow down", "{\"action\":\"slow_down\"}", Optional.of(DECISION),
-                    FinishReason.STOP, new Usage(10, 4, 6), new Timings(Duration.ZERO, Duration.ZERO, Duration.ZERO,
-                    500), info(), now);
-            listener.onEvent(new ReasoningEvent.Done(r));
-            CompletableFuture<Reasoning> f = CompletableFuture.completedFuture(r);
-            return new ReasoningCall() {
-                @Override
-                public void cancel() { }
-
-                @Override
-                public CompletableFuture<Reasoning> future() {
-                    return f;
-                }
-            };
-        }
-
-        @Override
-        public void close() { }
     }
 
     /** Benchmark double, not inference: never answers and ignores cancel, so only the watchdog can deliver. */

@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deliberate.core.testmodel.TestModelGenerator;
 import dev.deliberate.core.testmodel.TestModelPreset;
 import dev.deliberate.robotics.reason.DecisionGuard;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.deliberate.robotics.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -74,62 +71,10 @@ class RobotServeIT {
         return file;
     }
 
-    /** A child process with collected stdout, stopped by its own PID. */
-    static final class Child implements AutoCloseable {
-        final Process process;
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        Child(List<String> cmd, Path workDir) throws IOException {
-            process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.add(line);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-                synchronized (lines) {
-                    lines.notifyAll();
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        String await(String needle, long seconds) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            synchronized (lines) {
-                while (System.nanoTime() < end) {
-                    for (String l : lines) {
-                        if (l.contains(needle)) {
-                            return l;
-                        }
-                    }
-                    if (!process.isAlive()) {
-                        break;
-                    }
-                    lines.wait(200);
-                }
-            }
-            throw new AssertionError("no line containing '" + needle + "': " + lines);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-        }
+    /** The first line of {@code child} containing {@code needle}, within {@code seconds}. */
+    static String await(ChildProcess child, String needle, long seconds) throws InterruptedException {
+        return child.awaitLine(l -> l.contains(needle), Duration.ofSeconds(seconds))
+                .orElseThrow(() -> new AssertionError("no line containing '" + needle + "': " + child.lines()));
     }
 
     @Test
@@ -139,9 +84,9 @@ class RobotServeIT {
         Path schema = dir.resolve("allowed.json");
         Files.writeString(schema, SCHEMA);
         Path actionFile = repo().resolve("sdk-robotics/ros2/deliberate_msgs/action/Reason.action");
-        try (Child relay = new Child(List.of("node", "relay.mjs", "--port", "0", "--action",
-                "deliberate_msgs/action/Reason=" + actionFile), npm)) {
-            String port = relay.await("LISTENING ", 20).substring("LISTENING ".length()).trim();
+        try (ChildProcess relay = ChildProcess.command(npm, List.of("node", "relay.mjs", "--port", "0", "--action",
+                "deliberate_msgs/action/Reason=" + actionFile))) {
+            String port = await(relay, "LISTENING ", 20).substring("LISTENING ".length()).trim();
             String url = "ws://127.0.0.1:" + port;
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // its own temp dir: the llama binding extracts its native library there and deletes it on exit, which
@@ -152,22 +97,23 @@ class RobotServeIT {
                     "dev.deliberate.cli.Main", "robot", "serve", "--rosbridge", url, "--model", model.toString(),
                     "--allowed-actions", schema.toString(), "--fallback", "{\"action\":\"stop\"}",
                     "--publish", "/deliberate/decision", "--policy", "preempt"));
-            try (Child serve = new Child(cmd, dir)) {
-                serve.await("serving /deliberate/reason", 60);
-                relay.await("ADVERTISED /deliberate/reason deliberate_msgs/action/Reason", 30);
+            try (ChildProcess serve = ChildProcess.command(dir, cmd)) {
+                await(serve, "serving /deliberate/reason", 60);
+                await(relay, "ADVERTISED /deliberate/reason deliberate_msgs/action/Reason", 30);
                 String plan = "{\"action\":\"/deliberate/reason\",\"type\":\"deliberate_msgs/action/Reason\","
                         + "\"timeoutMs\":30000,\"goals\":[{\"args\":{\"task\":\"unknown object on the lane\","
                         + "\"context_json\":\"{\\\"distance_m\\\":30}\",\"deadline\":{\"sec\":3,\"nanosec\":0}}}]}";
-                try (Child caller = new Child(List.of("node", "caller.mjs", "--url", url, "--plan", plan), npm)) {
-                    JsonNode goal = JSON.readTree(caller.await("GOAL ", 60).substring("GOAL ".length()));
+                try (ChildProcess caller = ChildProcess.command(npm,
+                        List.of("node", "caller.mjs", "--url", url, "--plan", plan))) {
+                    JsonNode goal = JSON.readTree(await(caller, "GOAL ", 60).substring("GOAL ".length()));
                     assertTrue(goal.path("ok").asBoolean(), goal.toString());
                     String decision = goal.path("result").path("decision_json").asText();
                     assertTrue(DecisionGuard.of(SCHEMA).parseAllowed(decision).isPresent(), goal.toString());
                 }
-                serve.process.destroy(); // SIGTERM to this PID: the shutdown hook unadvertises and closes
-                assertTrue(serve.process.waitFor(20, TimeUnit.SECONDS), "serve stopped on SIGTERM");
+                serve.process().destroy(); // SIGTERM to this PID: the shutdown hook unadvertises and closes
+                assertTrue(serve.process().waitFor(20, TimeUnit.SECONDS), "serve stopped on SIGTERM");
             }
-            assertEquals(List.of(), relay.lines.stream().filter(l -> l.startsWith("PROTOCOL-ERROR")).toList());
+            assertEquals(List.of(), relay.lines().stream().filter(l -> l.startsWith("PROTOCOL-ERROR")).toList());
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.deliberate.core.testmodel;
 
-import dev.deliberate.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deliberate.core.gguf.GgmlType;
 import dev.deliberate.core.gguf.GgufValue;
 import dev.deliberate.core.gguf.GgufValueType;
 import dev.deliberate.core.gguf.GgufWriter;
+import dev.deliberate.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

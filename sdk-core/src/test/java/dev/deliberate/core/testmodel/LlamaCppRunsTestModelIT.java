@@ -1,6 +1,5 @@
 package dev.deliberate.core.testmodel;
 
-import dev.deliberate.core.testing.Peers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.deliberate.core.gguf.GgmlType;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import dev.deliberate.core.gguf.GgmlType;
+import dev.deliberate.core.testing.Peers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

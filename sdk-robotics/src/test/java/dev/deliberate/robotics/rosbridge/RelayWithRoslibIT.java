@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deliberate.robotics.testing.NodeProcess;
+import dev.deliberate.robotics.testing.ChildProcess;
 import dev.deliberate.robotics.testing.Peers;
 import dev.deliberate.robotics.testing.Relay;
 import dev.deliberate.robotics.testing.RoslibCaller;
@@ -23,7 +23,7 @@ class RelayWithRoslibIT {
     void roslibAdvertiserAnswersRoslibCallerThroughTheRelay() throws Exception {
         Peers.nodeDir();
         try (Relay relay = Relay.start(0);
-                NodeProcess advertiser = NodeProcess.start(Peers.nodeDir(), "advertiser.mjs",
+                ChildProcess advertiser = ChildProcess.start(Peers.nodeDir(), "advertiser.mjs",
                         List.of("--url", relay.uri().toString(), "--delay-ms", "300"))) {
             assertTrue(relay.awaitLog("ADVERTISED /deliberate/reason deliberate_msgs/action/Reason",
                     Duration.ofSeconds(20)), relay.output().toString());

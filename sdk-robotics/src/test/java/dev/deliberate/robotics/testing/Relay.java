@@ -8,10 +8,10 @@ import java.util.List;
 /** The rosbridge-protocol relay fixture ({@code src/test/node/relay.mjs}) as a child process. */
 public final class Relay implements AutoCloseable {
 
-    private final NodeProcess process;
+    private final ChildProcess process;
     private final int port;
 
-    private Relay(NodeProcess process, int port) {
+    private Relay(ChildProcess process, int port) {
         this.process = process;
         this.port = port;
     }
@@ -19,7 +19,7 @@ public final class Relay implements AutoCloseable {
     /** Starts a relay on {@code port} (0: a free port chosen by the OS) and waits until it listens. */
     public static Relay start(int port) throws IOException, InterruptedException {
         var dir = Peers.nodeDir();
-        NodeProcess p = NodeProcess.start(dir, "relay.mjs", List.of("--port", Integer.toString(port), "--action",
+        ChildProcess p = ChildProcess.start(dir, "relay.mjs", List.of("--port", Integer.toString(port), "--action",
                 "deliberate_msgs/action/Reason=" + Peers.reasonActionFile()));
         String line = p.awaitLine("LISTENING ", Duration.ofSeconds(20)).orElse(null);
         if (line == null) {

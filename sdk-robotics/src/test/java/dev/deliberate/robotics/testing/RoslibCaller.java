@@ -58,7 +58,7 @@ public final class RoslibCaller {
 
     /** Runs the plan against {@code url} and returns the goal records in order, plus the DONE record last. */
     public Outcome run(String url, Duration timeout) throws IOException, InterruptedException {
-        try (NodeProcess p = NodeProcess.start(Peers.nodeDir(), "caller.mjs",
+        try (ChildProcess p = ChildProcess.start(Peers.nodeDir(), "caller.mjs",
                 List.of("--url", url, "--plan", JSON.writeValueAsString(plan)))) {
             int code = p.await(timeout);
             List<JsonNode> goalRecords = new ArrayList<>();

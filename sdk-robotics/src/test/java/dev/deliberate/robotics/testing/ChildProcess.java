@@ -12,15 +12,18 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A node script run as a child process; its stdout lines are collected. Stopped by its own PID on close. */
-public final class NodeProcess implements AutoCloseable {
+/**
+ * A child process (a node script, or any command) whose stdout lines are collected. Stopped by its own PID on close.
+ * Shared by the robotics ITs, the CLI's {@code RobotServeIT} and the round-trip benchmark (through the test-jar).
+ */
+public final class ChildProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private final String name;
 
-    private NodeProcess(String name, Process process) {
+    private ChildProcess(String name, Process process) {
         this.name = name;
         this.process = process;
         this.reader = new Thread(() -> {
@@ -45,22 +48,39 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts {@code node script args...} in {@code dir}; stderr goes to this JVM's stderr. */
-    public static NodeProcess start(Path dir, String script, List<String> args) throws IOException {
+    public static ChildProcess start(Path dir, String script, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("node", script));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        return new NodeProcess(script, p);
+        return new ChildProcess(script, p);
+    }
+
+    /** Starts {@code command} in {@code dir}, its stderr merged into the collected stdout lines. */
+    public static ChildProcess command(Path dir, List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        return new ChildProcess(Path.of(command.get(0)).getFileName().toString(), p);
+    }
+
+    /** The process, e.g. to signal it. */
+    public Process process() {
+        return process;
     }
 
     /** Waits for a line starting with {@code prefix}; returns it. */
     public Optional<String> awaitLine(String prefix, Duration timeout) throws InterruptedException {
+        return awaitLine(l -> l.startsWith(prefix), timeout);
+    }
+
+    /** Waits for a line that {@code matches}; returns it. */
+    public Optional<String> awaitLine(java.util.function.Predicate<String> matches, Duration timeout)
+            throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             int seen = 0;
             while (true) {
                 for (int i = seen; i < lines.size(); i++) {
-                    if (lines.get(i).startsWith(prefix)) {
+                    if (matches.test(lines.get(i))) {
                         return Optional.of(lines.get(i));
                     }
                 }
