@@ -1,9 +1,9 @@
 package dev.deliberate.bench;
 
-import dev.deliberate.core.gguf.GgufFile;
-import dev.deliberate.core.testmodel.GeneratedTestModel;
-import dev.deliberate.core.testmodel.TestModelGenerator;
-import dev.deliberate.core.testmodel.TestModelPreset;
+import dev.deliberate.gguf.GgufFile;
+import dev.deliberate.testmodel.GeneratedTestModel;
+import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.testmodel.TestModelPreset;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -2,10 +2,10 @@ package dev.deliberate.cli.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.deliberate.core.gguf.GgufFile;
-import dev.deliberate.core.gguf.GgufSummary;
-import dev.deliberate.core.gguf.GgufTensorInfo;
-import dev.deliberate.core.gguf.GgufValue;
+import dev.deliberate.gguf.GgufFile;
+import dev.deliberate.gguf.GgufSummary;
+import dev.deliberate.gguf.GgufTensorInfo;
+import dev.deliberate.gguf.GgufValue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

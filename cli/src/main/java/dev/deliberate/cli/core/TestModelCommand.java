@@ -1,8 +1,8 @@
 package dev.deliberate.cli.core;
 
-import dev.deliberate.core.testmodel.GeneratedTestModel;
-import dev.deliberate.core.testmodel.TestModelGenerator;
-import dev.deliberate.core.testmodel.TestModelPreset;
+import dev.deliberate.testmodel.GeneratedTestModel;
+import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.testmodel.TestModelPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deliberate.core.testmodel.TestModelGenerator;
-import dev.deliberate.core.testmodel.TestModelPreset;
+import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.testmodel.TestModelPreset;
 import dev.deliberate.robotics.reason.DecisionGuard;
 import dev.deliberate.robotics.testing.ChildProcess;
 import java.nio.file.Files;

@@ -20,6 +20,7 @@ import dev.deliberate.core.Usage;
 import dev.deliberate.core.spi.GenerationRequest;
 import dev.deliberate.core.spi.GenerationResult;
 import dev.deliberate.core.spi.RenderedPrompt;
+import dev.deliberate.core.spi.StopMatcher;
 import dev.deliberate.core.spi.StopReason;
 import dev.deliberate.core.spi.TextGenerator;
 import java.time.Duration;

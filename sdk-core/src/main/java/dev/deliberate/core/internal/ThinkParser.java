@@ -1,5 +1,7 @@
 package dev.deliberate.core.internal;
 
+import dev.deliberate.core.spi.StopMatcher;
+
 /**
  * Splits generated text into thinking and answer, incrementally: {@code <think>} and {@code </think>} may arrive split
  * across pieces, the chat template may already have opened the thinking, the model may open it itself, or it may not

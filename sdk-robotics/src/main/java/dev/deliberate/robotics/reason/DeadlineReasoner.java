@@ -11,6 +11,9 @@ import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
+import dev.deliberate.core.budget.BudgetPlan;
+import dev.deliberate.core.budget.DeadlinePlanner;
+import dev.deliberate.core.budget.DecodeRateEstimator;
 import dev.deliberate.robotics.InvalidGoalException;
 import dev.deliberate.robotics.action.GoalContext;
 import dev.deliberate.robotics.action.GoalHandler;
@@ -91,8 +94,8 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
     private final Duration defaultDeadline;
     private final Duration maxDeadline;
     private final int answerMaxTokens;
-    private final int maxThinkingTokens;
     private final DecodeRateEstimator estimator;
+    private final DeadlinePlanner planner;
     private final ObservationSource observations;
     private final Duration feedbackInterval;
     private final int excerptChars;
@@ -110,7 +113,6 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         this.defaultDeadline = b.defaultDeadline;
         this.maxDeadline = b.maxDeadline;
         this.answerMaxTokens = b.answerMaxTokens;
-        this.maxThinkingTokens = b.maxThinkingTokens;
         this.estimator = b.estimator;
         this.observations = b.observations;
         this.feedbackInterval = b.feedbackInterval;
@@ -118,6 +120,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         this.sampling = b.sampling;
         this.clock = b.clock;
         this.minimumAttempt = b.minimumAttempt;
+        this.planner = new DeadlinePlanner(estimator, answerMaxTokens, b.maxThinkingTokens, minimumAttempt);
     }
 
     /**
@@ -145,29 +148,13 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
 
     /**
      * Plans the thinking budget for a goal due at {@code deadline}, from {@code now}, with the estimator's current
-     * values.
+     * values (see {@link DeadlinePlanner#plan}).
      *
      * @return the plan (zero thinking tokens when the estimate leaves no time to think); empty when less than the
      *         minimum attempt time is left, so the fallback is delivered without calling the model
      */
     public Optional<BudgetPlan> plan(Instant now, Instant deadline) {
-        Duration left = Duration.between(now, deadline);
-        if (left.compareTo(minimumAttempt) < 0) {
-            return Optional.empty();
-        }
-        double rate = estimator.tokensPerSecond();
-        int answerTokens = Math.min(estimator.answerTokens(), answerMaxTokens);
-        Duration answerTime = Duration.ofNanos((long) (answerTokens / rate * 1e9));
-        Duration thinking = left.minus(estimator.timeToFirstToken()).minus(answerTime);
-        if (thinking.isNegative()) {
-            // Not enough time to think by the estimate: ask for an answer at once. The watchdog still delivers the
-            // fallback at the deadline if even that is too slow, and the call teaches the estimator the real rate
-            // (a prior that is too pessimistic must not stop the model from ever being measured).
-            return Optional.of(new BudgetPlan(left, 0, now));
-        }
-        long tokens = (long) Math.floor(thinking.toNanos() / 1e9 * rate);
-        int budget = (int) Math.min(maxThinkingTokens, tokens);
-        return Optional.of(new BudgetPlan(left, budget, now.plus(thinking)));
+        return planner.plan(now, deadline);
     }
 
     @Override
@@ -256,17 +243,8 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         return decide(reasoning, context, relay);
     }
 
-    /**
-     * The core refuses thinking deadlines already passed, so a plan with (almost) no time to think asks for no
-     * thinking at all rather than for a deadline that may pass before the call starts.
-     */
     private ThinkingBudget budgetOf(BudgetPlan plan, String userPrompt) {
-        int tokens = Math.min(plan.thinkingTokens(), contextRoomForThinking(userPrompt));
-        if (tokens <= 0
-                || Duration.between(clock.instant(), plan.thinkingDeadline()).compareTo(Duration.ofMillis(5)) < 0) {
-            return ThinkingBudget.none();
-        }
-        return ThinkingBudget.tokens(tokens).withDeadline(plan.thinkingDeadline());
+        return plan.toThinkingBudget(clock.instant(), contextRoomForThinking(userPrompt));
     }
 
     /**
@@ -448,24 +426,6 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
 
         int tokens() {
             return tokens;
-        }
-    }
-
-    /**
-     * A thinking budget derived from a deadline.
-     *
-     * @param available        time from planning to the goal's deadline
-     * @param thinkingTokens   the most thinking tokens
-     * @param thinkingDeadline when thinking must close so that the answer still fits before the deadline
-     */
-    public record BudgetPlan(Duration available, int thinkingTokens, Instant thinkingDeadline) {
-        /** Validates. */
-        public BudgetPlan {
-            Objects.requireNonNull(available, "available");
-            Objects.requireNonNull(thinkingDeadline, "thinkingDeadline");
-            if (thinkingTokens < 0) {
-                throw new IllegalArgumentException("thinkingTokens must be >= 0");
-            }
         }
     }
 

@@ -3,13 +3,14 @@ package dev.deliberate.robotics.reason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.deliberate.core.budget.DecodeRateEstimator;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.Sampling;
-import dev.deliberate.core.testmodel.TestModelGenerator;
-import dev.deliberate.core.testmodel.TestModelPreset;
+import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.testmodel.TestModelPreset;
 import dev.deliberate.robotics.action.ActionServer;
 import dev.deliberate.robotics.action.GoalHandle;
 import dev.deliberate.robotics.action.GoalId;

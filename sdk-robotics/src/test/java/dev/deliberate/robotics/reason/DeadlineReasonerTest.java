@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deliberate.core.budget.DecodeRateEstimator;
 import dev.deliberate.core.ChatMessage;
 import dev.deliberate.core.FinishReason;
 import dev.deliberate.core.ModelInfo;

@@ -11,7 +11,7 @@ import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.robotics.action.ActionServer;
 import dev.deliberate.robotics.reason.DeadlineReasoner;
 import dev.deliberate.robotics.reason.DecisionGuard;
-import dev.deliberate.robotics.reason.DecodeRateEstimator;
+import dev.deliberate.core.budget.DecodeRateEstimator;
 import dev.deliberate.robotics.reason.ReasonFeedback;
 import dev.deliberate.robotics.reason.ReasonGoal;
 import dev.deliberate.robotics.reason.ReasonResult;

@@ -1,7 +1,7 @@
 package dev.deliberate.samples.radiology;
 
-import dev.deliberate.core.testmodel.TestModelGenerator;
-import dev.deliberate.core.testmodel.TestModelPreset;
+import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.testmodel.TestModelPreset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

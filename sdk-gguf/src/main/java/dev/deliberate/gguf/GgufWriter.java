@@ -1,0 +1,399 @@
+package dev.deliberate.gguf;
+
+import dev.deliberate.core.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Writes a GGUF version 3 file: metadata in the order given, tensor descriptions, then the tensor data, each piece
+ * aligned to {@code general.alignment} (32 when that key is absent). Little-endian throughout.
+ *
+ * <pre>{@code
+ * new GgufWriter()
+ *     .put("general.architecture", GgufValue.string("qwen2"))
+ *     .tensor("output_norm.weight", GgmlType.F32, List.of(64L), sink -> sink.accept(ones, 0, 64))
+ *     .write(Path.of("model.gguf"));
+ * }</pre>
+ *
+ * <p>Tensor values are given as floats and encoded as {@link GgmlType#F32}, {@link GgmlType#F16} or
+ * {@link GgmlType#Q8_0} (blocks of 32 values: an fp16 scale {@code max|x|/127} and 32 signed bytes
+ * {@code round(x/scale)}, as in ggml's reference quantizer). Data is pulled from each {@link TensorData} while
+ * writing, so a large model never needs to fit in memory. The file appears atomically: it is written to a
+ * temporary file in the same directory and moved into place only when complete.
+ *
+ * <p>A writer is a mutable, single-threaded builder; {@link #write(Path)} may be called more than once if the
+ * tensor data sources can produce their values more than once.
+ */
+public final class GgufWriter {
+
+    /** Produces the values of one tensor, in ggml order (first dimension fastest). */
+    @FunctionalInterface
+    public interface TensorData {
+        /**
+         * Pushes exactly as many values as the tensor has elements into {@code sink}, in any number of calls.
+         *
+         * @param sink where the values go
+         * @throws IOException if the sink fails to write
+         */
+        void produce(FloatSink sink) throws IOException;
+    }
+
+    /** Receives tensor values. */
+    @FunctionalInterface
+    public interface FloatSink {
+        /**
+         * @param values array holding the values
+         * @param offset index of the first value
+         * @param length number of values
+         * @throws IOException if writing fails
+         */
+        void accept(float[] values, int offset, int length) throws IOException;
+    }
+
+    private static final Set<GgmlType> ENCODABLE = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0);
+    private static final int BUFFER_BYTES = 1 << 20;
+
+    private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
+    private final List<Tensor> tensors = new ArrayList<>();
+
+    private record Tensor(String name, GgmlType type, List<Long> shape, long elements, long bytes, TensorData data) {
+    }
+
+    /** Creates an empty writer. */
+    public GgufWriter() {
+    }
+
+    /**
+     * Adds a metadata entry; entries are written in the order they are added.
+     *
+     * @param key   the key, such as {@code general.architecture} (at most 65,535 UTF-8 bytes)
+     * @param value the value
+     * @return this writer
+     * @throws IllegalArgumentException if the key was already added, or {@code general.alignment} is not a UINT32
+     *                                  power of two
+     */
+    public GgufWriter put(String key, GgufValue value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        if (key.getBytes(StandardCharsets.UTF_8).length > 65_535) {
+            throw new IllegalArgumentException("metadata key longer than 65535 bytes");
+        }
+        if (metadata.containsKey(key)) {
+            throw new IllegalArgumentException("metadata key '" + key + "' added twice");
+        }
+        if (key.equals("general.alignment")) {
+            if (!(value instanceof GgufValue.IntValue a) || a.type() != GgufValueType.UINT32 || a.value() == 0
+                    || (a.value() & (a.value() - 1)) != 0 || a.value() > (1 << 30)) {
+                throw new IllegalArgumentException("general.alignment must be a UINT32 power of two: " + value);
+            }
+        }
+        metadata.put(key, value);
+        return this;
+    }
+
+    /**
+     * Adds a tensor; tensors are written in the order they are added.
+     *
+     * @param name  tensor name, at most 63 UTF-8 bytes, unique
+     * @param type  F32, F16 or Q8_0
+     * @param shape 1 to 4 dimensions in ggml order (row length first); for Q8_0 the row length must be a multiple
+     *              of 32
+     * @param data  source of the values, called during {@link #write(Path)}
+     * @return this writer
+     * @throws IllegalArgumentException if the name, type or shape is not acceptable
+     */
+    public GgufWriter tensor(String name, GgmlType type, List<Long> shape, TensorData data) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(data, "data");
+        if (!ENCODABLE.contains(type)) {
+            throw new IllegalArgumentException("cannot encode tensors of type " + type + "; use F32, F16 or Q8_0");
+        }
+        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 63) {
+            throw new IllegalArgumentException("tensor name must have 1 to 63 bytes: '" + name + "'");
+        }
+        for (Tensor t : tensors) {
+            if (t.name.equals(name)) {
+                throw new IllegalArgumentException("tensor '" + name + "' added twice");
+            }
+        }
+        if (shape.isEmpty()) {
+            throw new IllegalArgumentException("tensor '" + name + "' needs at least one dimension");
+        }
+        GgufTensorInfo probe = new GgufTensorInfo(name, shape, type.code(), 0); // validates dimensions
+        if (shape.get(0) % type.blockSize() != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': row length " + shape.get(0)
+                    + " is not a multiple of " + type.blockSize() + " as " + type + " needs");
+        }
+        long bytes = probe.byteSize().orElseThrow(
+                () -> new IllegalArgumentException("tensor '" + name + "' is too large"));
+        tensors.add(new Tensor(name, type, List.copyOf(shape), probe.elementCount(), bytes, data));
+        return this;
+    }
+
+    /**
+     * Writes the file atomically: to a temporary file beside {@code path}, then moved onto {@code path}
+     * (replacing it). On failure the temporary file is removed and {@code path} is untouched.
+     *
+     * @param path where the file goes; its directory must exist
+     * @return the size of the file in bytes
+     * @throws IOException           if writing fails
+     * @throws IllegalStateException if a {@link TensorData} produced the wrong number of values
+     */
+    public long write(Path path) throws IOException {
+        return AtomicFiles.writeChannel(path, ch -> {
+            Out out = new Out(ch);
+            writeTo(out);
+            out.flush();
+            return out.written;
+        });
+    }
+
+    private void writeTo(Out out) throws IOException {
+        int alignment = metadata.get("general.alignment") instanceof GgufValue.IntValue a
+                ? (int) a.value() : GgufFile.DEFAULT_ALIGNMENT;
+        out.u32(0x46554747); // "GGUF"
+        out.u32(3);
+        out.u64(tensors.size());
+        out.u64(metadata.size());
+        for (Map.Entry<String, GgufValue> e : metadata.entrySet()) {
+            out.string(e.getKey());
+            out.u32(e.getValue().type().code());
+            value(out, e.getValue());
+        }
+        long offset = 0;
+        for (Tensor t : tensors) {
+            out.string(t.name);
+            out.u32(t.shape.size());
+            for (long d : t.shape) {
+                out.u64(d);
+            }
+            out.u32(t.type.code());
+            out.u64(offset);
+            offset += t.bytes + pad(t.bytes, alignment);
+        }
+        out.zeros(pad(out.written, alignment));
+        for (Tensor t : tensors) {
+            Encoder enc = new Encoder(out, t.type);
+            t.data.produce(enc);
+            enc.finish();
+            if (enc.count != t.elements) {
+                throw new IllegalStateException("tensor '" + t.name + "' has " + t.elements
+                        + " elements but its data source produced " + enc.count + " values");
+            }
+            out.zeros(pad(t.bytes, alignment));
+        }
+    }
+
+    private static long pad(long n, int alignment) {
+        return (alignment - n % alignment) % alignment;
+    }
+
+    private static void value(Out out, GgufValue v) throws IOException {
+        if (v instanceof GgufValue.IntValue i) {
+            switch (i.type()) {
+                case UINT8, INT8 -> out.u8((int) i.value());
+                case UINT16, INT16 -> out.u16((int) i.value());
+                case UINT32, INT32 -> out.u32((int) i.value());
+                default -> out.u64(i.value());
+            }
+        } else if (v instanceof GgufValue.FloatValue f) {
+            if (f.type() == GgufValueType.FLOAT32) {
+                out.u32(Float.floatToRawIntBits((float) f.value()));
+            } else {
+                out.u64(Double.doubleToRawLongBits(f.value()));
+            }
+        } else if (v instanceof GgufValue.BoolValue b) {
+            out.u8(b.value() ? 1 : 0);
+        } else if (v instanceof GgufValue.StringValue s) {
+            out.string(s.value());
+        } else {
+            GgufValue.ArrayValue a = (GgufValue.ArrayValue) v;
+            out.u32(a.elementType().code());
+            out.u64(a.size());
+            for (int i = 0; i < a.size(); i++) {
+                value(out, a.get(i)); // elements carry no type code; nested arrays write their own header
+            }
+        }
+    }
+
+    /** Buffered little-endian output to a channel; counts bytes written. */
+    private static final class Out {
+        private final FileChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        long written;
+
+        Out(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        /** The buffer's backing array; valid until the next call that may flush. */
+        byte[] array() {
+            return buf.array();
+        }
+
+        /** Makes room for {@code n} bytes the caller writes into {@link #array()} at the returned index. */
+        int reserve(int n) throws IOException {
+            ByteBuffer b = room(n);
+            int at = b.position();
+            b.position(at + n);
+            return at;
+        }
+
+        ByteBuffer room(int n) throws IOException {
+            if (buf.remaining() < n) {
+                flush();
+            }
+            written += n;
+            return buf;
+        }
+
+        void u8(int v) throws IOException {
+            room(1).put((byte) v);
+        }
+
+        void u16(int v) throws IOException {
+            room(2).putShort((short) v);
+        }
+
+        void u32(int v) throws IOException {
+            room(4).putInt(v);
+        }
+
+        void u64(long v) throws IOException {
+            room(8).putLong(v);
+        }
+
+        void string(String s) throws IOException {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            u64(b.length);
+            bytes(b);
+        }
+
+        void bytes(byte[] b) throws IOException {
+            if (b.length <= buf.capacity()) {
+                room(b.length).put(b);
+            } else {
+                flush();
+                ByteBuffer w = ByteBuffer.wrap(b);
+                while (w.hasRemaining()) {
+                    ch.write(w);
+                }
+                written += b.length;
+            }
+        }
+
+        void zeros(long n) throws IOException {
+            for (long i = 0; i < n; i++) {
+                u8(0);
+            }
+        }
+
+        void flush() throws IOException {
+            buf.flip();
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            buf.clear();
+        }
+    }
+
+    /** Encodes floats as F32, F16 or Q8_0, keeping a partial Q8_0 block between calls. */
+    private static final class Encoder implements FloatSink {
+        private final Out out;
+        private final GgmlType type;
+        private final float[] block = new float[32];
+        private int inBlock;
+        long count;
+
+        Encoder(Out out, GgmlType type) {
+            this.out = out;
+            this.type = type;
+        }
+
+        @Override
+        public void accept(float[] values, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, values.length);
+            count += length;
+            int i = offset;
+            int end = offset + length;
+            switch (type) {
+                case F32 -> {
+                    while (i < end) {
+                        int n = Math.min(end - i, BUFFER_BYTES / 4);
+                        int at = out.reserve(4 * n);
+                        byte[] a = out.array();
+                        for (int k = 0; k < n; k++, at += 4) {
+                            int bits = Float.floatToRawIntBits(values[i++]);
+                            a[at] = (byte) bits;
+                            a[at + 1] = (byte) (bits >>> 8);
+                            a[at + 2] = (byte) (bits >>> 16);
+                            a[at + 3] = (byte) (bits >>> 24);
+                        }
+                    }
+                }
+                case F16 -> {
+                    while (i < end) {
+                        int n = Math.min(end - i, BUFFER_BYTES / 2);
+                        int at = out.reserve(2 * n);
+                        byte[] a = out.array();
+                        for (int k = 0; k < n; k++, at += 2) {
+                            short h = Float16.fromFloat(values[i++]);
+                            a[at] = (byte) h;
+                            a[at + 1] = (byte) (h >>> 8);
+                        }
+                    }
+                }
+                default -> {
+                    while (inBlock != 0 && i < end) {
+                        block[inBlock++] = values[i++];
+                        if (inBlock == 32) {
+                            q8Block(block, 0);
+                            inBlock = 0;
+                        }
+                    }
+                    for (; end - i >= 32; i += 32) {
+                        q8Block(values, i);
+                    }
+                    while (i < end) {
+                        block[inBlock++] = values[i++];
+                    }
+                }
+            }
+        }
+
+        /** ggml's reference Q8_0: scale d = max|x| / 127 stored as fp16, values round(x / d), ties to even. */
+        private void q8Block(float[] src, int from) throws IOException {
+            float amax = 0f;
+            for (int k = from; k < from + 32; k++) {
+                amax = Math.max(amax, Math.abs(src[k]));
+            }
+            float d = amax / 127f;
+            float id = d > 0f ? 1f / d : 0f;
+            int at = out.reserve(34);
+            byte[] a = out.array();
+            short h = Float16.fromFloat(d);
+            a[at] = (byte) h;
+            a[at + 1] = (byte) (h >>> 8);
+            at += 2;
+            for (int k = from; k < from + 32; k++) {
+                a[at++] = (byte) Math.rint(src[k] * id);
+            }
+        }
+
+        void finish() {
+            if (inBlock != 0) {
+                throw new IllegalStateException("Q8_0 data ended inside a block of 32 values");
+            }
+        }
+    }
+}
