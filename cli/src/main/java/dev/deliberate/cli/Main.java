@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
         })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
     boolean debug;
@@ -36,9 +36,14 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a command: the usage on standard error and exit code 2, as for any other usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("deliberate: a command is required");
+        spec.commandLine().usage(err);
+        err.flush();
+        return 2;
     }
 
     /** Runs the command line and returns the process exit code. */
@@ -63,16 +68,17 @@ public final class Main implements Runnable {
         PrintWriter err = cli.getErr();
         boolean debug = parsed.hasMatchedOption("--debug")
                 || (parsed.subcommand() != null && deepHasDebug(parsed));
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof DeliberateException || e instanceof java.io.IOException
-                || e instanceof IllegalArgumentException) {
-            err.println("deliberate: " + message);
+                || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException) {
+            err.println("deliberate: " + ErrorMessages.describe(e instanceof java.io.UncheckedIOException u
+                    ? u.getCause() : e));
         } else {
             err.println("deliberate: unexpected error: " + e);
         }
         if (debug) {
             e.printStackTrace(err);
-        } else if (!(e instanceof DeliberateException)) {
+        } else if (!(e instanceof DeliberateException) && !(e instanceof java.io.IOException)
+                && !(e instanceof java.io.UncheckedIOException)) {
             err.println("(run again with --debug for details)");
         }
         err.flush();

@@ -25,4 +25,17 @@ public enum TestModelPreset {
     public TestModelSpec spec() {
         return spec;
     }
+
+    /**
+     * The preset whose generated (random-weight) model carries {@code modelName} as its GGUF {@code general.name}
+     * (what {@link dev.deliberate.core.ModelInfo#modelId()} reports), so that tools can warn that its words are random.
+     */
+    public static java.util.Optional<TestModelPreset> ofModelName(String modelName) {
+        for (TestModelPreset p : values()) {
+            if (p.spec.name().equals(modelName)) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -163,9 +163,17 @@ class TestModelGeneratorTest {
     }
 
     @Test
-    void writingIntoAMissingDirectoryFailsWithoutOutput() {
-        Path file = dir.resolve("missing").resolve("m.gguf");
+    void writingWhereAFileBlocksTheFolderFailsWithoutOutput() throws IOException {
+        Files.write(dir.resolve("blocker"), new byte[0]);
+        Path file = dir.resolve("blocker").resolve("m.gguf");
         assertThrows(IOException.class, () -> TestModelGenerator.of(TestModelPreset.TINY, 5).writeGguf(file));
         assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void writingIntoAMissingDirectoryCreatesIt() throws IOException {
+        Path file = dir.resolve("missing").resolve("m.gguf");
+        TestModelGenerator.of(TestModelPreset.TINY, 5).writeGguf(file);
+        assertTrue(Files.isRegularFile(file));
     }
 }

@@ -44,12 +44,12 @@ public final class InspectCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.nio.file.NoSuchFileException {
         if (Files.isDirectory(file)) {
-            throw new CommandFailedException(file + " is a directory, not a .gguf file");
+            throw new CommandFailedException(file + ": is a directory, not a .gguf file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new CommandFailedException("no such file: " + file);
+            throw new java.nio.file.NoSuchFileException(file.toString());
         }
         GgufFile gguf;
         try {

@@ -100,6 +100,8 @@ public final class ReasonCommand implements Callable<Integer> {
         ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context);
         options = LoadProgress.attach(options, locator, err);
         try (ReasoningModel m = ReasoningModels.open(locator, options)) {
+            dev.deliberate.testmodel.TestModelPreset.ofModelName(m.info().modelId()).ifPresent(p -> err.println(
+                    "note: " + locator + " is a generated test model with RANDOM weights: its words are random"));
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
                     : ThinkingBudget.tokens(thinkingBudget);
             if (deadline != null) {

@@ -5,7 +5,7 @@ import dev.deliberate.testmodel.TestModelGenerator;
 import dev.deliberate.testmodel.TestModelPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,35 +43,21 @@ public final class TestModelCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        // missing folders are created, a directory as target is refused: by the atomic writer, as for every output
         Path target = out.toAbsolutePath();
-        Path dir = target.getParent();
-        if (!Files.isDirectory(dir)) {
-            throw new CommandFailedException("cannot write " + out + ": directory " + dir + " does not exist");
-        }
-        if (Files.isDirectory(target)) {
-            throw new CommandFailedException("cannot write " + out + ": it is a directory");
-        }
         PrintWriter w = spec.commandLine().getOut();
         TestModelGenerator generator = TestModelGenerator.of(preset, seed);
         long start = System.nanoTime();
         GeneratedTestModel model;
-        try {
-            model = generator.writeGguf(target);
-        } catch (IOException e) {
-            throw new CommandFailedException("cannot write " + out + ": " + e, e);
-        }
+        model = generator.writeGguf(target);
         double seconds = (System.nanoTime() - start) / 1e9;
         w.printf(Locale.ROOT, "wrote %s: preset %s, seed %d, %,d parameters, %,d bytes, in %.1f s%n",
                 out, preset.name().toLowerCase(Locale.ROOT), seed, model.parameterCount(), model.sizeBytes(),
                 seconds);
         if (tokenizerJson) {
             Path json = tokenizerJsonPath(target);
-            try {
-                generator.writeTokenizerJson(json);
-            } catch (IOException e) {
-                throw new CommandFailedException("cannot write " + json + ": " + e, e);
-            }
+            generator.writeTokenizerJson(json);
             w.println("wrote " + json);
         }
         w.flush();

@@ -32,7 +32,8 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--lenient", description = "Accept files without preamble/file meta and truncated files.")
     boolean lenient;
 
-    @Option(names = "--max-width", defaultValue = "66", description = "Longest value shown (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-width", defaultValue = "66",
+            description = "Longest value shown, at least 8 (default ${DEFAULT-VALUE}).")
     int maxWidth;
 
     @CommandLine.Spec
@@ -41,6 +42,10 @@ public final class DumpCommand implements Callable<Integer> {
     /** Reads and prints; a malformed file is reported with its offset and tag (exit code 1). */
     @Override
     public Integer call() throws Exception {
+        if (maxWidth < 8) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-width must be at least 8, got " + maxWidth);
+        }
         DicomReadOptions o = DicomReadOptions.defaults();
         if (lenient) {
             o = o.withAllowMissingFileMeta(true).withAllowTruncated(true);
@@ -79,7 +84,7 @@ public final class DumpCommand implements Callable<Integer> {
                 value = "(bulk data, " + e.bulkData().get().length() + " bytes at offset "
                         + e.bulkData().get().offset() + ")";
             } else if (e.vr().isText() || e.vr().isBinaryNumber()) {
-                value = e.isEmpty() ? "(no value)" : "[" + String.join("\\", e.strings()) + "]";
+                value = e.isEmpty() ? "(no value)" : "[" + printable(String.join("\\", e.strings())) + "]";
             } else {
                 byte[] b = e.bytes().orElse(new byte[0]);
                 StringBuilder sb = new StringBuilder();
@@ -103,5 +108,33 @@ public final class DumpCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * Values come from the file, so they may hold terminal control sequences (ESC, BEL, CR, BS...) that would rewrite
+     * the screen or fake dump lines: every control and line/paragraph separator character is shown as an escape
+     * (for example {@code \x1b} for ESC, a backslash-u escape above U+00FF); a backslash inside a value stays a
+     * backslash (the VM separator).
+     */
+    static String printable(String value) {
+        StringBuilder sb = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean unsafe = Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+            if (unsafe && sb == null) {
+                sb = new StringBuilder(value.length() + 16).append(value, 0, i);
+            }
+            if (sb != null) {
+                if (!unsafe) {
+                    sb.append(c);
+                } else if (c <= 0xff) {
+                    sb.append(String.format("\\x%02x", (int) c));
+                } else {
+                    sb.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return sb == null ? value : sb.toString();
     }
 }

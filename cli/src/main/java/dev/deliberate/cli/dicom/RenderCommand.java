@@ -1,11 +1,14 @@
 package dev.deliberate.cli.dicom;
 
+import dev.deliberate.cli.core.CommandFailedException;
 import dev.deliberate.medical.dicom.DicomFile;
 import dev.deliberate.medical.dicom.DicomReader;
 import dev.deliberate.medical.render.DicomRenderer;
+import dev.deliberate.medical.render.RenderException;
 import dev.deliberate.medical.render.RenderOptions;
 import dev.deliberate.medical.render.Window;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,12 +40,25 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".png")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "OUT must be a .png file (render writes "
+                    + "PNG), got " + out);
+        }
+        if (frame < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frame must be >= 0, got " + frame);
+        }
         RenderOptions o = RenderOptions.defaults().withFrame(frame);
         if (window != null) {
             o = o.withWindow(Window.parse(window));
         }
         DicomFile f = DicomReader.standard().read(in);
-        DicomRenderer.standard().writePng(f, o, out);
+        try {
+            DicomRenderer.standard().writePng(f, o, out);
+        } catch (RenderException e) {
+            // the renderer works on a dataset and cannot know where it came from: name the input here
+            throw new CommandFailedException(in + ": " + e.getMessage(), e);
+        }
         spec.commandLine().getOut().println("wrote " + out);
         spec.commandLine().getOut().flush();
         return 0;

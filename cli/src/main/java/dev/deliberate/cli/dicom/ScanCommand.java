@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.core.DeliberateException;
 import dev.deliberate.medical.dicom.DicomObject;
+import dev.deliberate.medical.dicom.DicomParseException;
 import dev.deliberate.medical.dicom.DicomReadOptions;
 import dev.deliberate.medical.dicom.DicomReader;
 import dev.deliberate.medical.dicom.Tags;
@@ -38,8 +39,11 @@ public final class ScanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The folder to scan (recursively).")
     Path dir;
 
-    @Option(names = "--threads", description = "Reader threads (default: available processors).")
+    @Option(names = "--threads", description = "Reader threads, 1 to 256 (default: available processors).")
     int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--lenient", description = "Also read files without preamble/file meta, and truncated files.")
+    boolean lenient;
 
     @Option(names = "--list-errors", description = "Also list each unreadable file with its error.")
     boolean listErrors;
@@ -52,15 +56,24 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** Scans a folder with {@code threads} readers. */
     public static Result scan(Path dir, int threads) throws IOException, InterruptedException {
-        if (!Files.isDirectory(dir)) {
-            throw new DeliberateException("not a folder: " + dir);
+        return scan(dir, threads, DicomReadOptions.defaults());
+    }
+
+    /** Scans a folder with {@code threads} readers and the given read options (pixel data is never read). */
+    public static Result scan(Path dir, int threads, DicomReadOptions options)
+            throws IOException, InterruptedException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new java.nio.file.NotDirectoryException(dir.toString());
+        }
+        if (!Files.exists(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString());
         }
         long start = System.nanoTime();
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).toList();
         }
-        DicomReader reader = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
+        DicomReader reader = new DicomReader(options.withStopBeforePixels(true));
         Set<String> studies = ConcurrentHashMap.newKeySet();
         Set<String> series = ConcurrentHashMap.newKeySet();
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -80,7 +93,9 @@ public final class ScanCommand implements Callable<Integer> {
                             ds.getString(Tags.SeriesInstanceUID).ifPresent(series::add);
                         } catch (IOException | DeliberateException e) {
                             errors.incrementAndGet();
-                            failures.add(f + ": " + e.getMessage());
+                            // parse errors name the file themselves; I/O errors do not
+                            failures.add(e instanceof DicomParseException || e instanceof java.nio.file.FileSystemException
+                                    ? e.getMessage() : f + ": " + e.getMessage());
                         }
                     }
                 }));
@@ -100,7 +115,15 @@ public final class ScanCommand implements Callable<Integer> {
     /** Scans and prints the JSON line. */
     @Override
     public Integer call() throws Exception {
-        Result r = scan(dir, threads);
+        if (threads < 1 || threads > 256) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--threads must be between 1 and 256, got " + threads);
+        }
+        DicomReadOptions read = DicomReadOptions.defaults();
+        if (lenient) {
+            read = read.withAllowMissingFileMeta(true).withAllowTruncated(true);
+        }
+        Result r = scan(dir, threads, read);
         ObjectMapper m = new ObjectMapper();
         ObjectNode o = m.createObjectNode();
         o.put("files", r.files()).put("studies", r.studies()).put("series", r.series()).put("errors", r.errors())

@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,7 +21,8 @@ import java.util.Set;
 /**
  * Writes files so that readers only ever see the old file or the complete new one: the content goes to a hidden
  * temporary file beside the target, which is then moved over it. A failure leaves the target untouched and no
- * temporary file behind.
+ * temporary file behind. Missing parent folders are created; a target that is a directory is refused before anything
+ * is written; errors name the target, never the temporary file.
  *
  * <p>Unlike {@link Files#createTempFile}, the temporary file is created with the process's default permissions (the
  * umask applies), and when the target already exists its POSIX permissions are kept: a DICOM file or model written
@@ -59,10 +61,20 @@ public final class AtomicFiles {
     public static <T> T writeChannel(Path target, ChannelWriter<T> writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
-        if (dir == null) {
-            throw new IOException("cannot write to " + target + ": it has no parent folder");
+        if (dir == null || absolute.getFileName() == null) {
+            throw new FileSystemException(target.toString(), null, "cannot write a file there (no parent folder)");
         }
-        Path tmp = createTemporary(dir, absolute.getFileName().toString());
+        if (Files.isDirectory(absolute)) {
+            throw new FileSystemException(target.toString(), null, "is a directory (give a file name)");
+        }
+        Path tmp;
+        try {
+            Files.createDirectories(dir);
+            tmp = createTemporary(dir, absolute.getFileName().toString());
+        } catch (FileSystemException e) {
+            // name the file the caller asked for, never the hidden temporary one
+            throw new FileSystemException(target.toString(), null, "cannot be written: " + reason(e));
+        }
         boolean moved = false;
         try {
             T result;
@@ -98,6 +110,22 @@ public final class AtomicFiles {
     /** Writes {@code bytes} to {@code target} atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
+    }
+
+    private static String reason(FileSystemException e) {
+        if (e.getReason() != null && !e.getReason().isBlank()) {
+            return e.getReason();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the folder does not exist";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
+            return "a file stands where a folder is needed (" + e.getFile() + ")";
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static Path createTemporary(Path dir, String name) throws IOException {

@@ -2,6 +2,7 @@ package dev.deliberate.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,37 @@ class AtomicFilesTest {
         long written = AtomicFiles.writeChannel(target, ch -> (long) ch.write(java.nio.ByteBuffer.wrap(new byte[7])));
         assertEquals(7L, written);
         assertTrue(Files.size(target) == 7);
+    }
+
+    @Test
+    void directoryTargetIsRefusedNamingItAndNothingIsLeftBehind() throws IOException {
+        Path target = dir.resolve("out");
+        Files.createDirectory(target);
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> AtomicFiles.write(target, new byte[] {1}));
+        assertEquals(target.toString(), e.getFile());
+        assertEquals("is a directory (give a file name)", e.getReason());
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(target), s.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void missingParentFoldersAreCreated() throws IOException {
+        Path target = dir.resolve("a/b/report.dcm");
+        AtomicFiles.write(target, new byte[] {7});
+        assertArrayEquals(new byte[] {7}, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aFileWhereTheFolderMustBeIsReportedForTheTargetNotTheTemporaryFile() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        Files.write(blocker, new byte[0]);
+        Path blocked = blocker.resolve("x.png");
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> AtomicFiles.write(blocked, new byte[] {1}));
+        assertEquals(blocked.toString(), e.getFile());
+        assertTrue(e.getReason().startsWith("cannot be written: "), e.getReason());
+        assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
     }
 }

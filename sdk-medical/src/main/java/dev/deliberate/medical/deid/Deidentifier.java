@@ -78,8 +78,7 @@ public final class Deidentifier {
         BurnedInAnnotation burned = burnedIn(dataset);
         if (burned == BurnedInAnnotation.YES && policy.burnedInAnnotation() == BurnedInAnnotationHandling.REFUSE) {
             throw new BurnedInAnnotationException("Burned In Annotation (0028,0301) is YES: the pixels may show "
-                    + "identifying text, which the Basic Profile does not remove; refusing (use "
-                    + "BurnedInAnnotationHandling.FLAG to de-identify the attributes anyway)");
+                    + "identifying text, which the Basic Profile does not remove; refusing");
         }
         Run run = new Run(dataset);
         DicomObject.Builder out = process(dataset, run, 0).toBuilder();

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -48,6 +50,9 @@ public final class DicomReader {
      * @throws IOException         when the file cannot be read
      */
     public DicomFile read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a directory, not a DICOM file");
+        }
         try (ByteInput in = ByteInput.open(file)) {
             return new Parser(in, options).readFile();
         } catch (StackOverflowError e) {

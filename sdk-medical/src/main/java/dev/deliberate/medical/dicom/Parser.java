@@ -48,8 +48,7 @@ final class Parser {
             in.pos = 132;
             meta = readMeta();
         } else if (!opt.allowMissingFileMeta()) {
-            throw error("no 'DICM' prefix at offset 128: not a DICOM Part 10 file "
-                    + "(DicomReadOptions.allowMissingFileMeta reads bare datasets)", 128, null);
+            throw new MissingFileMetaException(in.file);
         } else if (in.length >= 4 && in.peek(0) == 'D' && in.peek(1) == 'I' && in.peek(2) == 'C'
                 && in.peek(3) == 'M') {
             in.pos = 4;
