@@ -79,8 +79,29 @@ class ReasonCommandIT extends InProcessCli {
         assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", "30ms", "--answer-budget", "4",
                 "--json", "hi"), err());
         JsonNode j = new ObjectMapper().readTree(out());
-        String finish = j.get("finish").asText();
-        assertTrue(finish.equals("DEADLINE") || finish.equals("LENGTH"), finish);
+        // the random model does not end its answer within 4 tokens: LENGTH, and the cut is still reported
+        assertEquals("LENGTH", j.get("finish").asText(), out());
+        assertEquals("DEADLINE", j.get("thinkingCut").asText(), out());
+        assertTrue(j.get("answerTruncated").asBoolean(), out());
+    }
+
+    @Test
+    void tinyDeadlinesCountFromTheCallAndNeverFail() throws Exception {
+        Path schema = Files.writeString(dir.resolve("b.json"), "{\"type\":\"boolean\"}");
+        for (String d : List.of("0ms", "1ms", "50ms")) {
+            // used to fail for 1ms ("the thinking deadline ... has already passed") and end LENGTH for 50ms
+            assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", d, "--schema", schema.toString(),
+                    "--seed", "1", "--json", "hi"), d + ": " + err());
+            JsonNode j = new ObjectMapper().readTree(out());
+            assertEquals("DEADLINE", j.get("finish").asText(), d + ": " + out());
+            assertEquals("DEADLINE", j.get("thinkingCut").asText(), d + ": " + out());
+            assertFalse(j.get("answerTruncated").asBoolean(), d + ": " + out());
+            assertTrue(j.get("answerJson").isBoolean(), d + ": " + out());
+        }
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", "0ms", "--answer-budget", "3",
+                "--seed", "1", "hi"), err());
+        assertTrue(err().startsWith("[LENGTH (thinking cut: DEADLINE); prompt "), err());
+        assertTrue(err().contains(", thinking 0, answer 3 tokens"), err());
     }
 
     @Test

@@ -45,8 +45,8 @@ public final class ReasonCommand implements Callable<Integer> {
     Integer thinkingBudget;
 
     @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Close thinking this long after the question is asked, e.g. 5s or 800ms; the answer"
-                    + " still comes.")
+            description = "Close thinking this long after the call starts (model loading does not count), e.g."
+                    + " 5s, 800ms or 0ms; the answer still comes.")
     Duration deadline;
 
     @Option(names = "--answer-budget", paramLabel = "N", defaultValue = "" + ReasoningRequest.DEFAULT_ANSWER_MAX_TOKENS,
@@ -103,7 +103,7 @@ public final class ReasonCommand implements Callable<Integer> {
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
                     : ThinkingBudget.tokens(thinkingBudget);
             if (deadline != null) {
-                budget = budget.within(deadline); // from now: the model is loaded
+                budget = budget.within(deadline); // counts from the call's start, not from loading
             }
             ReasoningRequest.Builder b = ReasoningRequest.builder().thinkingBudget(budget).answerMaxTokens(answerBudget)
                     .answerFormat(format).sampling(sampling);

@@ -56,9 +56,13 @@ final class ReasoningOutput {
 
     /** A one-line summary: why it finished, tokens, speed. */
     static String summary(Reasoning r) {
+        String finish = r.finish().name();
+        if (r.answerTruncated() && r.thinkingCut().isPresent()) {
+            finish += " (thinking cut: " + r.thinkingCut().get() + ")";
+        }
         return String.format(Locale.ROOT,
                 "[%s; prompt %d, thinking %d, answer %d tokens; first token %d ms, total %d ms, %.1f tokens/s]",
-                r.finish(), r.usage().promptTokens(), r.usage().thinkingTokens(), r.usage().answerTokens(),
+                finish, r.usage().promptTokens(), r.usage().thinkingTokens(), r.usage().answerTokens(),
                 r.timings().timeToFirstToken().toMillis(), r.timings().total().toMillis(),
                 r.timings().decodeTokensPerSecond());
     }
@@ -70,6 +74,12 @@ final class ReasoningOutput {
         o.put("answer", r.answer());
         r.answerJson().ifPresent(j -> o.set("answerJson", j));
         o.put("finish", r.finish().name());
+        if (r.thinkingCut().isPresent()) {
+            o.put("thinkingCut", r.thinkingCut().get().name());
+        } else {
+            o.putNull("thinkingCut");
+        }
+        o.put("answerTruncated", r.answerTruncated());
         ObjectNode usage = o.putObject("usage");
         usage.put("promptTokens", r.usage().promptTokens());
         usage.put("thinkingTokens", r.usage().thinkingTokens());
