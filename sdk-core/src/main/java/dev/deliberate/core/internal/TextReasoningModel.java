@@ -298,6 +298,8 @@ public final class TextReasoningModel implements ReasoningModel {
                 try {
                     return format.parseAnswer(text);
                 } catch (InvalidAnswerException e) {
+                    fire(new ReasoningEvent.AttemptRejected(attempt, text, e.errors(),
+                            attempt < request.answerRetries() && !cancelled));
                     if (attempt >= request.answerRetries() || cancelled) {
                         throw new InvalidAnswerException("model " + info().locator() + " gave no valid answer after "
                                 + (attempt + 1) + " attempt(s): " + e.getMessage(), text, e.errors());
