@@ -79,8 +79,29 @@ class ReasonCommandIT extends InProcessCli {
         assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", "30ms", "--answer-budget", "4",
                 "--json", "hi"), err());
         JsonNode j = new ObjectMapper().readTree(out());
-        String finish = j.get("finish").asText();
-        assertTrue(finish.equals("DEADLINE") || finish.equals("LENGTH"), finish);
+        // the random model does not end its answer within 4 tokens: LENGTH, and the cut is still reported
+        assertEquals("LENGTH", j.get("finish").asText(), out());
+        assertEquals("DEADLINE", j.get("thinkingCut").asText(), out());
+        assertTrue(j.get("answerTruncated").asBoolean(), out());
+    }
+
+    @Test
+    void tinyDeadlinesCountFromTheCallAndNeverFail() throws Exception {
+        Path schema = Files.writeString(dir.resolve("b.json"), "{\"type\":\"boolean\"}");
+        for (String d : List.of("0ms", "1ms", "50ms")) {
+            // used to fail for 1ms ("the thinking deadline ... has already passed") and end LENGTH for 50ms
+            assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", d, "--schema", schema.toString(),
+                    "--seed", "1", "--json", "hi"), d + ": " + err());
+            JsonNode j = new ObjectMapper().readTree(out());
+            assertEquals("DEADLINE", j.get("finish").asText(), d + ": " + out());
+            assertEquals("DEADLINE", j.get("thinkingCut").asText(), d + ": " + out());
+            assertFalse(j.get("answerTruncated").asBoolean(), d + ": " + out());
+            assertTrue(j.get("answerJson").isBoolean(), d + ": " + out());
+        }
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--deadline", "0ms", "--answer-budget", "3",
+                "--seed", "1", "hi"), err());
+        assertTrue(err().startsWith("[LENGTH (thinking cut: DEADLINE); prompt "), err());
+        assertTrue(err().contains(", thinking 0, answer 3 tokens"), err());
     }
 
     @Test
@@ -111,6 +132,92 @@ class ReasonCommandIT extends InProcessCli {
         assertEquals(1, run("reason", "--model", tiny.toString(), "--schema", schema.toString(), "hi"));
         assertTrue(err().startsWith("deliberate: schema file " + schema), err());
         assertEquals(1, err().strip().lines().count(), err());
+    }
+
+    @Test
+    void selfReferentialSchemaIsRefusedUpFrontWithOneLine() throws Exception {
+        Path schema = Files.writeString(dir.resolve("self.json"), "{\"anyOf\":[{\"type\":\"null\"},{\"$ref\":\"#\"}]}");
+        assertEquals(1, run("reason", "--model", tiny.toString(), "--schema", schema.toString(), "hi"));
+        // used to log "unsupported grammar, left recursion detected" three times, then fail after 3 attempts
+        assertEquals("deliberate: schema file " + schema + ": cannot constrain answers to this JSON Schema: # refers"
+                + " back to itself before any JSON is written (# -> #/anyOf/1 -> #), a left recursion llama.cpp cannot"
+                + " turn into a grammar; put the recursion inside an object property or array items", err().strip());
+        assertEquals("", out());
+    }
+
+    @Test
+    void schemaStringBoundsHoldInTheFirstAttemptAndAttemptsAreShownApart() throws Exception {
+        // the issue's reproduction: the random model's invalid UTF-8 bytes became U+FFFD, which the grammar had not
+        // counted, so "reason" came out over maxLength, and the retry was printed glued to the rejected answer
+        Path schema = Files.writeString(dir.resolve("s.json"), "{\"type\":\"object\",\"properties\":{\"reason\":"
+                + "{\"type\":\"string\",\"maxLength\":40}},\"required\":[\"reason\"],\"additionalProperties\":false}");
+        for (int seed = 1; seed <= 4; seed++) {
+            assertEquals(0, run("reason", "--model", tiny.toString(), "--seed", "" + seed, "--schema", schema.toString(),
+                    "--thinking-budget", "32", "--json", "Why?"), err());
+            JsonNode j = new ObjectMapper().readTree(out());
+            String reason = j.at("/answerJson/reason").asText();
+            assertFalse(reason.contains("\uFFFD"), reason);
+            assertTrue(reason.codePointCount(0, reason.length()) <= 40, reason);
+            assertFalse(j.get("answer").asText().contains("\n"), "compact JSON: no free newlines " + j.get("answer"));
+            assertEquals(0, run("reason", "--model", tiny.toString(), "--seed", "" + seed, "--schema",
+                    schema.toString(), "--thinking-budget", "32", "Why?"), err());
+            String text = out();
+            assertEquals(1, text.split("Answer", -1).length - 1, "one attempt, shown once: " + text);
+            assertFalse(err().contains("rejected"), err());
+        }
+    }
+
+    @Test
+    void gpuLayersOptionIsAcceptedAndCheckedOnTheCpuBuild() {
+        assertEquals(0, run("reason", "--model", tiny.toString(), "--gpu-layers", "4", "--thinking-budget", "2",
+                "--answer-budget", "2", "hi"), err());
+        assertEquals(2, run("reason", "--model", tiny.toString(), "--gpu-layers", "-1", "hi"));
+        assertTrue(err().contains("--gpu-layers must be >= 0, got -1"), err());
+    }
+
+    @Test
+    void ctrlCWhileReasoningRestoresTheLineSaysCancelledAndExits130() throws Exception {
+        for (boolean json : new boolean[] {false, true}) {
+            // long enough to be interrupted on any machine: up to 8,000 tokens (the tiny model takes ~1 ms each)
+            List<String> args = new ArrayList<>(List.of("reason", "--model", tiny.toString(), "--context", "8192",
+                    "--answer-budget", "4000", "--seed", "1", "--threads", "1"));
+            if (json) {
+                args.add("--json");
+            }
+            args.add("hi");
+            Process p = fork(args.toArray(String[]::new));
+            Path log = dir.resolve(json ? "err.txt" : "out.txt");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // streaming: wait for thinking on stdout; --json prints nothing before the end, so wait for the call:
+            // the forked JVM's worker thread is named deliberate-model-N once the model is open
+            while (p.isAlive() && System.nanoTime() < until && !(json ? hasModelThread(p) : Files.exists(log)
+                    && Files.readString(log).contains("Thinking:"))) {
+                Thread.onSpinWait();
+            }
+            assertTrue(p.isAlive(), "the call ended before it could be interrupted");
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not end after SIGINT");
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertEquals(130, p.exitValue(), err);
+            assertTrue(err.strip().endsWith("deliberate: cancelled"), err);
+            if (json) {
+                JsonNode j = new ObjectMapper().readTree(out);
+                assertEquals("CANCELLED", j.get("finish").asText(), out);
+            } else {
+                assertTrue(out.endsWith("\n"), "the line is ended: " + out);
+                assertTrue(err.contains("[CANCELLED;"), err);
+            }
+        }
+    }
+
+    /** Whether the forked JVM has opened its model (its call runs on the model's worker thread). */
+    private static boolean hasModelThread(Process p) throws Exception {
+        Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                Long.toString(p.pid())).redirectErrorStream(true).start();
+        String dump = new String(jstack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jstack.waitFor();
+        return dump.contains("\"deliberate-model-");
     }
 
     @Test

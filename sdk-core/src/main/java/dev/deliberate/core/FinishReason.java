@@ -10,8 +10,8 @@ public enum FinishReason {
     DEADLINE,
     /**
      * The answer reached its own token bound before the model ended it. Reported even when thinking was cut
-     * before (a truncated answer is what the caller must know first); {@link Usage#thinkingTokens()} and
-     * {@link Timings#thinking()} still show the thinking.
+     * before (a truncated answer is what the caller must know first, and what OpenAI-style {@code length} means);
+     * {@link Reasoning#thinkingCut()} then still says that, and why, the thinking was cut.
      */
     LENGTH,
     /** The caller cancelled the call; thinking and answer hold what was produced until then. */

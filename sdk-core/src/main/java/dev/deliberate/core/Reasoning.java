@@ -14,11 +14,15 @@ import java.util.Optional;
  * @param answer     the answer text, never containing think tags
  * @param answerJson the answer parsed as JSON, present when the request asked for a JSON Schema and the answer
  *                   validated
- * @param finish     why the call ended
+ * @param finish     why the call ended; when the answer reached its own token bound this is
+ *                   {@link FinishReason#LENGTH}, even if thinking was cut before (see {@code thinkingCut})
  * @param usage      token counts
  * @param timings    durations and decode rate
  * @param model      provenance of the model
  * @param startedAt  when the call started
+ * @param thinkingCut which bound made the SDK close the thinking ({@link FinishReason#THINKING_BUDGET} or
+ *                   {@link FinishReason#DEADLINE}), whatever {@code finish} is; empty when the model ended its thinking
+ *                   itself (or did not think) or the call was cancelled while thinking
  */
 public record Reasoning(
         String thinking,
@@ -28,9 +32,13 @@ public record Reasoning(
         Usage usage,
         Timings timings,
         ModelInfo model,
-        Instant startedAt) {
+        Instant startedAt,
+        Optional<FinishReason> thinkingCut) {
 
-    /** Rejects nulls and think tags in the answer. */
+    /**
+     * Rejects nulls, a {@code thinkingCut} other than {@code THINKING_BUDGET} or {@code DEADLINE}, and a finish of
+     * {@code THINKING_BUDGET} or {@code DEADLINE} that disagrees with {@code thinkingCut}.
+     */
     public Reasoning {
         Objects.requireNonNull(thinking, "thinking");
         Objects.requireNonNull(answer, "answer");
@@ -40,7 +48,37 @@ public record Reasoning(
         Objects.requireNonNull(timings, "timings");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(thinkingCut, "thinkingCut");
+        if (thinkingCut.isPresent() && thinkingCut.get() != FinishReason.THINKING_BUDGET
+                && thinkingCut.get() != FinishReason.DEADLINE) {
+            throw new IllegalArgumentException("thinkingCut must be THINKING_BUDGET or DEADLINE, got "
+                    + thinkingCut.get());
+        }
+        if ((finish == FinishReason.THINKING_BUDGET || finish == FinishReason.DEADLINE)
+                && !thinkingCut.equals(Optional.of(finish))) {
+            throw new IllegalArgumentException("finish " + finish + " needs thinkingCut " + finish + ", got "
+                    + thinkingCut);
+        }
         answerJson = answerJson.map(JsonNode::deepCopy);
+    }
+
+    /**
+     * A result whose thinking cut is read from {@code finish}: {@code THINKING_BUDGET} and {@code DEADLINE} are cuts,
+     * any other finish means no cut (use the canonical constructor for a cut followed by {@code LENGTH}).
+     */
+    public Reasoning(String thinking, String answer, Optional<JsonNode> answerJson, FinishReason finish, Usage usage,
+            Timings timings, ModelInfo model, Instant startedAt) {
+        this(thinking, answer, answerJson, finish, usage, timings, model, startedAt,
+                finish == FinishReason.THINKING_BUDGET || finish == FinishReason.DEADLINE
+                        ? Optional.of(finish) : Optional.empty());
+    }
+
+    /**
+     * Whether the answer was cut by its own token bound ({@code finish() == LENGTH}); {@link #thinkingCut()} says
+     * independently whether the thinking was cut.
+     */
+    public boolean answerTruncated() {
+        return finish == FinishReason.LENGTH;
     }
 
     @Override

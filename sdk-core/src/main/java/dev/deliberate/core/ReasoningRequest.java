@@ -23,8 +23,10 @@ import java.util.Objects;
  * @param answerFormat     free text or a JSON Schema
  * @param sampling         temperature, top-p, top-k, seed
  * @param stop             strings that end the answer when generated (not included in it)
- * @param answerRetries    for backends that cannot constrain decoding to a schema: how many times an invalid answer is
- *                         fed back with its validation errors before {@link InvalidAnswerException}
+ * @param answerRetries    with a JSON Schema answer format: how many times an answer that does not parse or validate
+ *                         is fed back with its errors and generated again, before {@link InvalidAnswerException};
+ *                         applies to every backend (a constrained answer can still fail: cut by
+ *                         {@code answerMaxTokens}, or a keyword the constraint does not express); 0 to 10
  */
 public record ReasoningRequest(
         List<ChatMessage> messages,
@@ -37,7 +39,7 @@ public record ReasoningRequest(
 
     /** Default bound on answer tokens. */
     public static final int DEFAULT_ANSWER_MAX_TOKENS = 1024;
-    /** Default number of corrective retries for unconstrained backends. */
+    /** Default number of corrective retries of an answer that does not validate. */
     public static final int DEFAULT_ANSWER_RETRIES = 2;
 
     /** Validates every field. */
@@ -152,7 +154,7 @@ public record ReasoningRequest(
             return this;
         }
 
-        /** Sets the corrective retries for unconstrained backends. */
+        /** Sets the corrective retries of an answer that does not validate (see {@link ReasoningRequest}). */
         public Builder answerRetries(int retries) {
             this.answerRetries = retries;
             return this;

@@ -220,6 +220,7 @@ final class LlamaTextGenerator implements TextGenerator {
         sampling(p, request.sampling());
         request.jsonSchema().ifPresent(s -> p.setGrammar(grammar(s)));
         StopMatcher stops = new StopMatcher(request.stop());
+        boolean constrained = request.jsonSchema().isPresent();
         int count = 0;
         boolean lastEmpty = false;
         StopReason reason = null;
@@ -237,7 +238,7 @@ final class LlamaTextGenerator implements TextGenerator {
                 }
                 count++;
                 track(out.text);
-                String text = stops.accept(out.text);
+                String text = stops.accept(constrained ? withoutInvalidBytes(out.text) : out.text);
                 lastEmpty = out.text.isEmpty();
                 boolean go = sink.onPiece(text, count);
                 if (stops.stopped()) {
@@ -397,11 +398,29 @@ final class LlamaTextGenerator implements TextGenerator {
         }
     }
 
-    private static String grammar(JsonNode schema) {
+    /**
+     * The GBNF grammar for a schema, made compact: llama.cpp's converter lets the model put up to a newline and 20
+     * spaces or tabs between any two JSON tokens ({@code space ::= | " " | "\n" [ \t]{0,20}}), which a weak or random
+     * model fills with whitespace that costs answer tokens and answers nothing. Here at most one space is allowed.
+     */
+    static String grammar(JsonNode schema) {
         return GRAMMARS.computeIfAbsent(schema.toString(), json -> {
             SchemaSupport.check(schema);
-            return LlamaModel.jsonSchemaToGrammar(json);
+            return COMPACT_SPACE.matcher(LlamaModel.jsonSchemaToGrammar(json)).replaceAll("space ::= | \" \"");
         });
+    }
+
+    private static final java.util.regex.Pattern COMPACT_SPACE = java.util.regex.Pattern.compile("(?m)^space ::= .*$");
+
+    /**
+     * A constrained piece without U+FFFD. llama.cpp's grammar reads a token whose bytes are not valid UTF-8 (a random
+     * model's lone continuation byte) as writing no character and lets it pass; the binding then decodes those bytes
+     * to U+FFFD, so the answer would hold characters the grammar never counted (a string over its
+     * {@code maxLength}, a replacement character between JSON tokens). Dropping them gives exactly the text the
+     * grammar accepted. (A model that writes U+FFFD on purpose, as valid UTF-8, loses it in constrained answers.)
+     */
+    static String withoutInvalidBytes(String piece) {
+        return piece.indexOf('\uFFFD') < 0 ? piece : piece.replace("\uFFFD", "");
     }
 
     @Override

@@ -2,11 +2,12 @@ package dev.deliberate.cli.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deliberate.core.AnswerFormat;
+import dev.deliberate.core.FinishReason;
 import dev.deliberate.core.InvalidSchemaException;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.Reasoning;
-import dev.deliberate.core.ReasoningListener;
+import dev.deliberate.core.ReasoningCall;
 import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.ReasoningRequest;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,8 +47,8 @@ public final class ReasonCommand implements Callable<Integer> {
     Integer thinkingBudget;
 
     @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Close thinking this long after the question is asked, e.g. 5s or 800ms; the answer"
-                    + " still comes.")
+            description = "Close thinking this long after the call starts (model loading does not count), e.g."
+                    + " 5s, 800ms or 0ms; the answer still comes.")
     Duration deadline;
 
     @Option(names = "--answer-budget", paramLabel = "N", defaultValue = "" + ReasoningRequest.DEFAULT_ANSWER_MAX_TOKENS,
@@ -77,6 +79,11 @@ public final class ReasonCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with thinking, answer, usage, timings, model.")
     boolean json;
 
+    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0",
+            description = "Model layers to offload to a GPU (default 0). The bundled llama.cpp natives are CPU-only:"
+                    + " this takes effect only with a GPU build of the binding (see docs/reasoning.md).")
+    int gpuLayers;
+
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "The question (several words are joined).")
     List<String> prompt;
 
@@ -97,15 +104,29 @@ public final class ReasonCommand implements Callable<Integer> {
             sampling = sampling.withSeed(seed);
         }
         ModelLocator locator = ModelLocator.parse(model);
-        ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context);
+        ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context)
+                .withGpuLayers(gpuLayers);
         options = LoadProgress.attach(options, locator, err);
-        try (ReasoningModel m = ReasoningModels.open(locator, options)) {
+        AtomicReference<ReasoningCall> running = new AtomicReference<>();
+        // Ctrl-C: cancel the call; the partial result is still printed below, and the command exits 130. Before
+        // the call has started (loading) there is nothing to keep: end at once.
+        try (Interrupts sigint = Interrupts.onSigint(() -> {
+            ReasoningCall call = running.get();
+            if (call != null) {
+                call.cancel();
+            } else {
+                err.println();
+                err.println("deliberate: cancelled");
+                err.flush();
+                System.exit(Interrupts.EXIT_CODE);
+            }
+        }); ReasoningModel m = ReasoningModels.open(locator, options)) {
             dev.deliberate.testmodel.TestModelPreset.ofModelName(m.info().modelId()).ifPresent(p -> err.println(
                     "note: " + locator + " is a generated test model with RANDOM weights: its words are random"));
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
                     : ThinkingBudget.tokens(thinkingBudget);
             if (deadline != null) {
-                budget = budget.within(deadline); // from now: the model is loaded
+                budget = budget.within(deadline); // counts from the call's start, not from loading
             }
             ReasoningRequest.Builder b = ReasoningRequest.builder().thinkingBudget(budget).answerMaxTokens(answerBudget)
                     .answerFormat(format).sampling(sampling);
@@ -113,17 +134,29 @@ public final class ReasonCommand implements Callable<Integer> {
                 b.system(system);
             }
             ReasoningRequest request = b.user(String.join(" ", prompt)).build();
+            ReasoningOutput.Streaming streaming = json ? null : ReasoningOutput.streaming(out, Terminal.isInteractive());
+            ReasoningCall call;
+            try {
+                call = m.start(request, json ? e -> { } : streaming);
+            } catch (InvalidSchemaException e) {
+                throw new InvalidSchemaException("schema file " + schema + ": " + e.getMessage(), e);
+            }
+            running.set(call);
+            Reasoning r = call.join();
             if (json) {
-                Reasoning r = m.reason(request);
-                ObjectMapper mapper = new ObjectMapper();
-                out.println(ReasoningOutput.json(mapper, r).toString());
+                out.println(ReasoningOutput.json(new ObjectMapper(), r).toString());
                 out.flush();
             } else {
-                ReasoningListener listener = ReasoningOutput.streaming(out, Terminal.isInteractive());
-                Reasoning r = m.start(request, listener).join();
-                err.println(ReasoningOutput.summary(r));
-                err.flush();
+                String retries = streaming.rejectedAttempts() == 0 ? ""
+                        : " after " + streaming.rejectedAttempts() + " rejected answer attempt(s)";
+                err.println(ReasoningOutput.summary(r) + retries);
             }
+            if (r.finish() == FinishReason.CANCELLED && sigint.interrupted()) {
+                err.println("deliberate: cancelled");
+                err.flush();
+                return Interrupts.EXIT_CODE;
+            }
+            err.flush();
         }
         return 0;
     }
@@ -141,6 +174,9 @@ public final class ReasonCommand implements Callable<Integer> {
         }
         if (threads < 0) {
             throw new CommandLine.ParameterException(cl, "--threads must be >= 0, got " + threads);
+        }
+        if (gpuLayers < 0) {
+            throw new CommandLine.ParameterException(cl, "--gpu-layers must be >= 0, got " + gpuLayers);
         }
         if (context < 0) {
             throw new CommandLine.ParameterException(cl, "--context must be >= 0, got " + context);

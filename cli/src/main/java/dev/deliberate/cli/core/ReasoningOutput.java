@@ -19,46 +19,81 @@ final class ReasoningOutput {
 
     /**
      * Streams thinking then answer. On a terminal thinking is dimmed; otherwise it is framed by "Thinking:" and
-     * "Answer:" lines.
+     * "Answer:" lines. Generated text is sanitised ({@link TerminalText}). A rejected answer attempt ends with a line
+     * saying why, and the retry starts under its own "Answer (attempt N):" heading, so attempts are never glued.
      */
-    static ReasoningListener streaming(PrintWriter out, boolean ansi) {
-        return new ReasoningListener() {
-            private boolean thinking;
-            private boolean answering;
+    static Streaming streaming(PrintWriter out, boolean ansi) {
+        return new Streaming(out, ansi);
+    }
 
-            @Override
-            public void onEvent(ReasoningEvent event) {
-                if (event instanceof ReasoningEvent.ThinkingDelta d) {
-                    if (!thinking) {
-                        thinking = true;
-                        out.print(ansi ? DIM + "Thinking: " : "Thinking:\n");
-                    }
-                    out.print(d.text());
-                } else if (event instanceof ReasoningEvent.AnswerDelta d) {
-                    if (!answering) {
-                        answering = true;
-                        if (thinking) {
-                            out.print(ansi ? RESET + "\n\n" : "\n\n");
-                        }
-                        out.print("Answer:\n");
-                    }
-                    out.print(d.text());
-                } else if (event instanceof ReasoningEvent.Done) {
-                    if (thinking && !answering && ansi) {
-                        out.print(RESET);
-                    }
-                    out.println();
+    /** The streaming listener; {@link #rejectedAttempts()} counts the answers the SDK rejected and retried. */
+    static final class Streaming implements ReasoningListener {
+        private final PrintWriter out;
+        private final boolean ansi;
+        private boolean thinking;
+        private boolean dim;
+        private int answering = -1; // the attempt being printed
+        private int rejected;
+
+        Streaming(PrintWriter out, boolean ansi) {
+            this.out = out;
+            this.ansi = ansi;
+        }
+
+        @Override
+        public synchronized void onEvent(ReasoningEvent event) {
+            if (event instanceof ReasoningEvent.ThinkingDelta d) {
+                if (!thinking) {
+                    thinking = true;
+                    dim = ansi;
+                    out.print(ansi ? DIM + "Thinking: " : "Thinking:\n");
                 }
-                out.flush();
+                out.print(TerminalText.sanitize(d.text()));
+            } else if (event instanceof ReasoningEvent.AnswerDelta d) {
+                if (answering != d.attempt()) {
+                    undim();
+                    if (answering == -1 && thinking) {
+                        out.print("\n\n");
+                    }
+                    out.print(d.attempt() == 0 ? "Answer:\n" : "Answer (attempt " + (d.attempt() + 1) + "):\n");
+                    answering = d.attempt();
+                }
+                out.print(TerminalText.sanitize(d.text()));
+            } else if (event instanceof ReasoningEvent.AttemptRejected r) {
+                rejected++;
+                undim();
+                out.print("\n[attempt " + (r.attempt() + 1) + " rejected: "
+                        + TerminalText.sanitize(String.join("; ", r.errors())) + "]\n");
+                answering = -2; // the next answer text starts a new attempt heading
+            } else if (event instanceof ReasoningEvent.Done) {
+                undim();
+                out.println();
             }
-        };
+            out.flush();
+        }
+
+        /** Ends a dimmed stretch (a cancelled call must not leave the terminal dimmed). */
+        synchronized void undim() {
+            if (dim) {
+                out.print(RESET);
+                dim = false;
+            }
+        }
+
+        synchronized int rejectedAttempts() {
+            return rejected;
+        }
     }
 
     /** A one-line summary: why it finished, tokens, speed. */
     static String summary(Reasoning r) {
+        String finish = r.finish().name();
+        if (r.answerTruncated() && r.thinkingCut().isPresent()) {
+            finish += " (thinking cut: " + r.thinkingCut().get() + ")";
+        }
         return String.format(Locale.ROOT,
                 "[%s; prompt %d, thinking %d, answer %d tokens; first token %d ms, total %d ms, %.1f tokens/s]",
-                r.finish(), r.usage().promptTokens(), r.usage().thinkingTokens(), r.usage().answerTokens(),
+                finish, r.usage().promptTokens(), r.usage().thinkingTokens(), r.usage().answerTokens(),
                 r.timings().timeToFirstToken().toMillis(), r.timings().total().toMillis(),
                 r.timings().decodeTokensPerSecond());
     }
@@ -70,6 +105,12 @@ final class ReasoningOutput {
         o.put("answer", r.answer());
         r.answerJson().ifPresent(j -> o.set("answerJson", j));
         o.put("finish", r.finish().name());
+        if (r.thinkingCut().isPresent()) {
+            o.put("thinkingCut", r.thinkingCut().get().name());
+        } else {
+            o.putNull("thinkingCut");
+        }
+        o.put("answerTruncated", r.answerTruncated());
         ObjectNode usage = o.putObject("usage");
         usage.put("promptTokens", r.usage().promptTokens());
         usage.put("thinkingTokens", r.usage().thinkingTokens());

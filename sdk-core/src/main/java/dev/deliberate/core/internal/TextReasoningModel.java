@@ -91,6 +91,7 @@ public final class TextReasoningModel implements ReasoningModel {
         long startNanos = System.nanoTime();
         Optional<Instant> deadline = request.thinkingBudget().deadline();
         if (deadline.isPresent() && !deadline.get().isAfter(startedAt)) {
+            // only an absolute deadline can have passed; a timeout (ThinkingBudget.within) starts now
             throw new InvalidRequestException("the thinking deadline " + deadline.get() + " has already passed");
         }
         if (request.answerFormat() instanceof AnswerFormat.Json json && generator.canConstrain()) {
@@ -173,6 +174,8 @@ public final class TextReasoningModel implements ReasoningModel {
         int generated;
         int attempt;
         boolean listenerFailed;
+        /** Why the SDK closed the thinking, when it did (reported as {@link Reasoning#thinkingCut()}). */
+        FinishReason thinkingCut;
 
         Call(ReasoningRequest request, ReasoningListener listener, RenderedPrompt prompt, int promptTokens,
                 Instant startedAt, long startNanos) {
@@ -215,12 +218,14 @@ public final class TextReasoningModel implements ReasoningModel {
             int answerMax = request.answerMaxTokens();
             int room = generator.contextLength() - promptTokens - answerMax - CLOSE_RESERVE;
             int thinkLimit = Math.max(0, Math.min(request.thinkingBudget().maxTokens(), room));
-            Optional<Instant> deadline = request.thinkingBudget().deadline();
+            // a timeout counts from the call's start, not from when the request was built or the model loaded
+            Optional<Instant> deadline = request.thinkingBudget().deadlineFor(startedAt);
 
             FinishReason cut = null; // why the SDK closed thinking, when it did
             String answerPrompt; // prompt for a separate answer generation; null when the answer is done
             if (thinkLimit == 0 || deadlinePassed(deadline)) {
                 cut = thinkLimit == 0 ? FinishReason.THINKING_BUDGET : FinishReason.DEADLINE;
+                thinkingCut = cut;
                 thinkingEndNanos = System.nanoTime();
                 answerPrompt = prompt.text() + (prompt.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
             } else {
@@ -261,6 +266,7 @@ public final class TextReasoningModel implements ReasoningModel {
                     cut = p.cut != null ? p.cut
                             : r.stopReason() == StopReason.MAX_TOKENS ? FinishReason.THINKING_BUDGET
                             : deadlinePassed(deadline) ? FinishReason.DEADLINE : null;
+                    thinkingCut = cut;
                     thinkingEndNanos = System.nanoTime();
                     String raw = p.raw.toString();
                     String open = prompt.opensThinking() || p.parser.modelOpenedThinking() ? "" : ThinkParser.OPEN;
@@ -292,6 +298,8 @@ public final class TextReasoningModel implements ReasoningModel {
                 try {
                     return format.parseAnswer(text);
                 } catch (InvalidAnswerException e) {
+                    fire(new ReasoningEvent.AttemptRejected(attempt, text, e.errors(),
+                            attempt < request.answerRetries() && !cancelled));
                     if (attempt >= request.answerRetries() || cancelled) {
                         throw new InvalidAnswerException("model " + info().locator() + " gave no valid answer after "
                                 + (attempt + 1) + " attempt(s): " + e.getMessage(), text, e.errors());
@@ -521,7 +529,8 @@ public final class TextReasoningModel implements ReasoningModel {
             Timings timings = new Timings(Duration.ofNanos(first - startNanos), Duration.ofNanos(thinkEnd - startNanos),
                     Duration.ofNanos(end - startNanos), rate);
             return new Reasoning(thinking.toString(), answer.toString(), json, finish,
-                    new Usage(promptTokens, thinkingTokens, answerTokens), timings, info(), startedAt);
+                    new Usage(promptTokens, thinkingTokens, answerTokens), timings, info(), startedAt,
+                    Optional.ofNullable(thinkingCut));
         }
     }
 }

@@ -14,9 +14,12 @@ import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningEvent;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.ThinkingBudget;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The orchestrator's own rules, on scripted pieces (real inference: the llama.cpp conformance test). */
@@ -157,6 +160,97 @@ class TextReasoningModelTest {
             assertThrows(InvalidRequestException.class, () -> m.start(req, e -> { }));
         }
         assertTrue(g.requests.isEmpty());
+    }
+
+    @Test
+    void timeoutCountsFromTheCallNotFromWhenTheRequestWasBuilt() {
+        ReasoningRequest req = ReasoningRequest.builder().user("q")
+                .thinkingBudget(ThinkingBudget.unlimited().within(Duration.ofMillis(1))).build();
+        Instant built = Instant.now();
+        while (!Instant.now().isAfter(built.plusMillis(5))) {
+            Thread.onSpinWait(); // the request's timeout is long over before the call starts
+        }
+        ScriptedGenerator g = new ScriptedGenerator(true, true, r -> r.prompt().endsWith("</think>\n\n")
+                ? List.of("Yes.") : slowPieces());
+        Reasoning r = run(g, req); // used to fail: "the thinking deadline ... has already passed"
+        assertEquals(FinishReason.DEADLINE, r.finish());
+        assertEquals(Optional.of(FinishReason.DEADLINE), r.thinkingCut());
+        assertEquals("Yes.", r.answer());
+    }
+
+    @Test
+    void zeroTimeoutAnswersAtOnceWithDeadline() {
+        ScriptedGenerator g = ScriptedGenerator.fixed(true, "Now.");
+        Reasoning r = run(g, ReasoningRequest.builder().user("q")
+                .thinkingBudget(ThinkingBudget.unlimited().within(Duration.ZERO)).build());
+        assertEquals(FinishReason.DEADLINE, r.finish());
+        assertEquals(0, r.usage().thinkingTokens());
+        assertEquals("Now.", r.answer());
+        assertEquals(1, g.requests.size());
+        assertTrue(g.requests.get(0).prompt().endsWith("</think>\n\n"));
+    }
+
+    @Test
+    void timeoutCutsThinkingWhileItRuns() {
+        ScriptedGenerator g = new ScriptedGenerator(true, true, r -> r.prompt().endsWith("</think>\n\n")
+                ? List.of("Yes.") : slowPieces());
+        Reasoning r = run(g, ReasoningRequest.builder().user("q")
+                .thinkingBudget(ThinkingBudget.unlimited().within(Duration.ofMillis(20))).build());
+        assertEquals(FinishReason.DEADLINE, r.finish());
+        assertTrue(r.usage().thinkingTokens() > 0 && r.usage().thinkingTokens() < 1000, r.usage()::toString);
+        assertFalse(r.timings().thinking().compareTo(Duration.ofMillis(20)) < 0, "closed at the timeout, not before");
+    }
+
+    @Test
+    void thinkingCutThenAnswerAtItsBoundIsLengthWithTheCutStillReported() {
+        ScriptedGenerator g = new ScriptedGenerator(true, true, r -> ScriptedGenerator.repeat("w ", 100));
+        Reasoning r = run(g, ReasoningRequest.builder().user("q").thinkingBudget(ThinkingBudget.tokens(3))
+                .answerMaxTokens(4).build());
+        assertEquals(FinishReason.LENGTH, r.finish());
+        assertTrue(r.answerTruncated());
+        assertEquals(Optional.of(FinishReason.THINKING_BUDGET), r.thinkingCut());
+        assertEquals(3, r.usage().thinkingTokens());
+        assertEquals(4, r.usage().answerTokens());
+    }
+
+    @Test
+    void modelClosingItsOwnThinkingReportsNoCut() {
+        ScriptedGenerator g = ScriptedGenerator.fixed(true, "t", "</think>", "a");
+        Reasoning r = run(g, ReasoningRequest.of("q"));
+        assertEquals(Optional.empty(), r.thinkingCut());
+        assertFalse(r.answerTruncated());
+    }
+
+    @Test
+    void budgetWithBothBoundsUsesTheEarlier() {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        ThinkingBudget b = ThinkingBudget.tokens(5).within(Duration.ofSeconds(2));
+        assertEquals(Optional.of(start.plusSeconds(2)), b.deadlineFor(start));
+        assertEquals(Optional.of(start.plusSeconds(1)), b.withDeadline(start.plusSeconds(1)).deadlineFor(start));
+        assertEquals(Optional.of(start.plusSeconds(2)), b.withDeadline(start.plusSeconds(9)).deadlineFor(start));
+        assertEquals(Optional.empty(), ThinkingBudget.tokens(5).deadlineFor(start));
+        assertEquals(Optional.of(Instant.MAX), ThinkingBudget.unlimited().within(Duration.ofSeconds(Long.MAX_VALUE))
+                .deadlineFor(start));
+        assertThrows(InvalidRequestException.class, () -> ThinkingBudget.unlimited().within(Duration.ofMillis(-1)));
+    }
+
+    /** Thinking pieces that take 0.2 ms each, as a slow model's would (busy wait, no sleep). */
+    private static List<String> slowPieces() {
+        return new AbstractList<>() {
+            @Override
+            public String get(int index) {
+                long until = System.nanoTime() + 200_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                return "a ";
+            }
+
+            @Override
+            public int size() {
+                return 3000;
+            }
+        };
     }
 
     @Test

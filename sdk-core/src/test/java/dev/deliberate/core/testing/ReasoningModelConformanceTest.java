@@ -20,6 +20,7 @@ import dev.deliberate.core.ThinkingBudget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -130,6 +131,7 @@ public abstract class ReasoningModelConformanceTest {
         Reasoning r = model.reason(request().thinkingBudget(ThinkingBudget.tokens(10)).answerMaxTokens(200)
                 .answerFormat(AnswerFormat.jsonSchema(VERDICT_SCHEMA)).build());
         assertEquals(FinishReason.THINKING_BUDGET, r.finish());
+        assertEquals(Optional.of(FinishReason.THINKING_BUDGET), r.thinkingCut());
         assertEquals(10, r.usage().thinkingTokens(), "the budget is a hard bound and was spent");
         assertTrue(r.answerJson().isPresent(), "an answer came after the cut");
     }
@@ -145,6 +147,26 @@ public abstract class ReasoningModelConformanceTest {
         assertFalse(r.startedAt().plus(r.timings().thinking()).isBefore(deadline),
                 "thinking was closed by the deadline, not before it");
         assertTrue(r.answerJson().isPresent(), "an answer came after the deadline");
+    }
+
+    @Test
+    void timeoutCountsFromTheCallAndNeverFails() {
+        // built, then kept until its timeout is long over: the timeout starts with the call, so nothing fails
+        ReasoningRequest req = request().answerMaxTokens(200).answerFormat(AnswerFormat.jsonSchema(VERDICT_SCHEMA))
+                .thinkingBudget(ThinkingBudget.unlimited().within(Duration.ofMillis(1))).build();
+        Instant built = Instant.now();
+        while (!Instant.now().isAfter(built.plusMillis(5))) {
+            Thread.onSpinWait();
+        }
+        Reasoning r = model.reason(req);
+        assertEquals(FinishReason.DEADLINE, r.finish());
+        assertEquals(Optional.of(FinishReason.DEADLINE), r.thinkingCut());
+        assertTrue(r.answerJson().isPresent(), "an answer came after the cut");
+        Reasoning now = model.reason(req.toBuilder().thinkingBudget(ThinkingBudget.unlimited().within(Duration.ZERO))
+                .build());
+        assertEquals(FinishReason.DEADLINE, now.finish());
+        assertEquals(0, now.usage().thinkingTokens(), "a zero timeout answers at once");
+        assertTrue(now.answerJson().isPresent());
     }
 
     @Test
