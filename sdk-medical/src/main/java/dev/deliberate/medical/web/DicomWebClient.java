@@ -1,0 +1,939 @@
+package dev.deliberate.medical.web;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deliberate.core.io.AtomicFiles;
+import dev.deliberate.medical.dicom.DicomElement;
+import dev.deliberate.medical.dicom.DicomFile;
+import dev.deliberate.medical.dicom.DicomJson;
+import dev.deliberate.medical.dicom.DicomObject;
+import dev.deliberate.medical.dicom.DicomParseException;
+import dev.deliberate.medical.dicom.DicomReadOptions;
+import dev.deliberate.medical.dicom.DicomReader;
+import dev.deliberate.medical.dicom.Tags;
+import dev.deliberate.medical.dicom.VR;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A DICOMweb client (PS3.18) for one service root, e.g. {@code https://pacs.example/dicom-web/}: QIDO-RS
+ * ({@link #search}), WADO-RS ({@link #retrieve(WadoTarget, PartHandler)}, {@link #metadata}), STOW-RS
+ * ({@link #store(List)}) and WADO-URI ({@link #wadoUri}).
+ *
+ * <p>Instances stream: a retrieval hands each instance to a {@link PartHandler} (or writes it to a file) while it
+ * arrives, and a store request streams its files from disk, so neither ever holds a study in memory. Every response is
+ * read against {@link DicomWebLimits}; an error status becomes a typed {@link DicomWebStatusException} carrying the
+ * server's message; a server that does not answer, or stops sending mid-response, fails with a
+ * {@link DicomWebConnectionException} after the configured timeouts. Messages name the URL without its query (which
+ * may hold patient identifiers) and never show credentials.
+ *
+ * <pre>{@code
+ * try (DicomWebClient web = DicomWebClient.builder(URI.create("http://127.0.0.1:8042/dicom-web/"))
+ *         .auth(DicomWebAuth.bearer(token)).build()) {
+ *     StowResult stored = web.store(List.of(Path.of("CT_small.dcm")));
+ *     List<DicomObject> studies = web.search(QidoQuery.studies().match("PatientID", "1CT1"));
+ *     List<Path> files = web.retrieve(WadoTarget.study(uid), Path.of("out"), TransferListener.NONE);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: one client can serve many threads.
+ */
+public final class DicomWebClient implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String DICOM = "application/dicom";
+    private static final String DICOM_JSON = "application/dicom+json";
+    private static final int MESSAGE_BYTES = 4096;
+    /** How much of an instance is read to find its SOP Instance UID before it is written to disk. */
+    private static final int HEAD_BYTES = 1 << 20;
+    private static final int MAX_FILES_PER_STORE = 100;
+    private static final long MAX_BYTES_PER_STORE = 256L << 20;
+
+    private final URI root;
+    private final Optional<URI> wadoUri;
+    private final Optional<DicomWebAuth> auth;
+    private final Duration requestTimeout;
+    private final Duration readTimeout;
+    private final DicomWebLimits limits;
+    private final String transferSyntax;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService watchdog;
+    private final HttpClient http;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DicomWebClient(Builder b) {
+        this.root = b.root;
+        this.wadoUri = b.wadoUri;
+        this.auth = b.auth;
+        this.requestTimeout = b.requestTimeout;
+        this.readTimeout = b.readTimeout;
+        this.limits = b.limits;
+        this.transferSyntax = b.transferSyntax;
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dicomweb-http");
+            t.setDaemon(true);
+            return t;
+        });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dicomweb-read-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    }
+
+    /**
+     * A builder for the service at {@code serviceRoot} (the URL that {@code studies} is relative to). It must be
+     * http or https and carry no user info: credentials go in {@link Builder#auth(DicomWebAuth)}.
+     */
+    public static Builder builder(URI serviceRoot) {
+        return new Builder(serviceRoot);
+    }
+
+    /** Handles one instance of a WADO-RS response while it streams in. */
+    @FunctionalInterface
+    public interface PartHandler {
+        /**
+         * Reads (or skips) the part's body; the part is valid only during this call.
+         *
+         * @throws IOException when the handler's own I/O fails; the retrieval stops
+         */
+        void accept(RetrievedPart part) throws IOException;
+    }
+
+    /** The service root, ending in '/'. */
+    public URI serviceRoot() {
+        return root;
+    }
+
+    // ---------------------------------------------------------------- QIDO-RS
+
+    /**
+     * QIDO-RS: searches for studies, series or instances.
+     *
+     * @return the matches as datasets (attributes given by bulk data URI are left out), in the server's order
+     * @throws DicomWebException when the server fails or answers out of bounds
+     */
+    public List<DicomObject> search(QidoQuery query) {
+        Objects.requireNonNull(query, "query");
+        String q = query.queryString();
+        URI uri = resolve(query.path() + (q.isEmpty() ? "" : "?" + q));
+        HttpResponse<InputStream> r = send(get(uri, DICOM_JSON + ", application/json"));
+        try (InputStream body = r.body()) {
+            if (r.statusCode() == 204) {
+                return List.of();
+            }
+            expectStatus(r, 200);
+            List<DicomObject> out = new ArrayList<>();
+            for (ObjectNode node : readJsonArray(r, body)) {
+                out.add(toDataset(node, new ArrayList<>(), r));
+            }
+            return out;
+        } catch (IOException e) {
+            throw broken(r, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- WADO-RS
+
+    /**
+     * WADO-RS: retrieves the instances of a study, series or instance as {@code multipart/related;
+     * type="application/dicom"}, in the transfer syntax they are stored in (unless the builder asked for another),
+     * handing each to {@code handler} while it streams in.
+     *
+     * @return the number of instances received
+     * @throws IOException       when the handler fails
+     * @throws DicomWebException when the server fails or the response is malformed or out of bounds
+     */
+    public int retrieve(WadoTarget target, PartHandler handler) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(handler, "handler");
+        URI uri = resolve(target.path());
+        HttpResponse<InputStream> r = send(get(uri, "multipart/related; type=\"" + DICOM + "\"; transfer-syntax="
+                + transferSyntax));
+        int count = 0;
+        try (InputStream body = watched(r.body(), r)) {
+            if (r.statusCode() == 204) {
+                return 0;
+            }
+            expectStatus(r, 200, 206);
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            String boundary;
+            try {
+                boundary = MultipartReader.boundaryOf(ct);
+            } catch (MultipartException e) {
+                throw new DicomWebProtocolException(describe(r) + ": expected multipart/related, got "
+                        + (ct.isEmpty() ? "no content type" : "'" + ct + "'"), e);
+            }
+            String type = MultipartReader.parameter(ct, "type").orElse(DICOM);
+            if (!type.toLowerCase(Locale.ROOT).startsWith(DICOM)) {
+                throw new DicomWebProtocolException(describe(r) + ": multipart of type '" + type + "', not "
+                        + DICOM);
+            }
+            try (MultipartReader parts = new MultipartReader(body, boundary, limits)) {
+                Optional<MultipartReader.Part> p;
+                while ((p = parts.next()).isPresent()) {
+                    MultipartReader.Part part = p.get();
+                    String partType = part.contentType().orElse(type);
+                    if (!partType.toLowerCase(Locale.ROOT).startsWith(DICOM)) {
+                        throw new DicomWebProtocolException(describe(r) + ": part " + part.index()
+                                + " has content type '" + partType + "', not " + DICOM);
+                    }
+                    handler.accept(new RetrievedPart(part.index(), partType, part.headers(), part.body()));
+                    count++;
+                }
+            } catch (MultipartException e) {
+                throw new MultipartException(describe(r) + ": " + e.getMessage(), e.part(), e.offset());
+            }
+        } catch (BrokenResponse e) {
+            throw e.exception;
+        }
+        return count;
+    }
+
+    /**
+     * WADO-RS into a folder: each instance is written as {@code <SOP Instance UID>.dcm}, atomically (a file appears
+     * only when complete; an existing file of that name is replaced), exactly as the server sent it. The UID is taken
+     * from the instance's first megabyte and must be a valid UID, so a server cannot choose other file names.
+     *
+     * @return the files written, in the order received
+     * @throws IOException       when a file cannot be written
+     * @throws DicomWebException when the server fails or the response is malformed or out of bounds
+     */
+    public List<Path> retrieve(WadoTarget target, Path dir, TransferListener listener) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(listener, "listener");
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        long[] bytes = {0};
+        retrieve(target, part -> {
+            byte[] head = part.body().readNBytes(HEAD_BYTES);
+            boolean whole = head.length < HEAD_BYTES;
+            String uid = sopInstanceUid(head, whole, part.index());
+            Path file = dir.resolve(uid + ".dcm");
+            long[] n = {head.length};
+            AtomicFiles.write(file, out -> {
+                out.write(head);
+                n[0] += part.body().transferTo(out);
+            });
+            written.add(file);
+            bytes[0] += n[0];
+            listener.progress(written.size(), bytes[0]);
+        });
+        return List.copyOf(written);
+    }
+
+    private static String sopInstanceUid(byte[] head, boolean whole, int index) {
+        DicomReadOptions options = DicomReadOptions.defaults().withStopBeforePixels(true).withAllowTruncated(!whole);
+        DicomFile f;
+        try {
+            f = new DicomReader(options).read(head);
+        } catch (DicomParseException e) {
+            throw new DicomWebProtocolException("part " + index + " is not a readable DICOM Part 10 instance: "
+                    + e.reason(), e);
+        }
+        DicomObject ds = f.dataset();
+        // a truncated head may have cut the UID short: trust it only when an element after it was read whole
+        boolean complete = whole || ds.elements().stream()
+                .anyMatch(e -> Integer.compareUnsigned(e.tag(), Tags.SOPInstanceUID) > 0);
+        Optional<String> uid = complete ? ds.getString(Tags.SOPInstanceUID) : Optional.empty();
+        if (uid.isEmpty() && !ds.isEmpty()) {
+            uid = f.fileMeta().getString(Tags.MediaStorageSOPInstanceUID);
+        }
+        String u = uid.map(String::strip).orElse("");
+        if (!WadoTarget.isUid(u)) {
+            throw new DicomWebProtocolException("part " + index + " has no valid SOP Instance UID in its first "
+                    + HEAD_BYTES + " bytes" + (u.isEmpty() ? "" : ": '" + shorten(u, 80) + "'"));
+        }
+        return u;
+    }
+
+    /**
+     * WADO-RS metadata ({@code .../metadata}): every instance's attributes as DICOM JSON, bulk data by reference.
+     *
+     * @throws DicomWebException when the server fails or answers out of bounds
+     */
+    public List<InstanceMetadata> metadata(WadoTarget target) {
+        Objects.requireNonNull(target, "target");
+        URI uri = resolve(target.path() + "/metadata");
+        HttpResponse<InputStream> r = send(get(uri, DICOM_JSON + ", application/json"));
+        try (InputStream body = r.body()) {
+            if (r.statusCode() == 204) {
+                return List.of();
+            }
+            expectStatus(r, 200);
+            List<InstanceMetadata> out = new ArrayList<>();
+            for (ObjectNode node : readJsonArray(r, body)) {
+                List<BulkDataReference> refs = new ArrayList<>();
+                DicomObject ds = toDataset(node, refs, r);
+                out.add(new InstanceMetadata(ds, refs));
+            }
+            return out;
+        } catch (IOException e) {
+            throw broken(r, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- STOW-RS
+
+    /**
+     * STOW-RS: stores Part 10 files in one request ({@code POST .../studies}), streamed from disk.
+     *
+     * @return what the server stored and what it did not (a 409 with a Failed SOP Sequence is a result, not an
+     *         exception)
+     * @throws IOException       when a file is missing or unreadable
+     * @throws DicomWebException when the server fails otherwise or answers out of bounds
+     */
+    public StowResult store(List<Path> files) throws IOException {
+        return storeRequest(Optional.empty(), files);
+    }
+
+    /**
+     * STOW-RS into one study ({@code POST .../studies/{uid}}): the server refuses instances of other studies.
+     *
+     * @throws IOException when a file is missing or unreadable
+     */
+    public StowResult store(String studyUid, List<Path> files) throws IOException {
+        return storeRequest(Optional.of(WadoTarget.checkUid(studyUid, "study UID")), files);
+    }
+
+    /**
+     * STOW-RS of many files in several requests of at most 100 files and 256 MiB each (one file larger than that
+     * goes alone), telling {@code listener} after each request.
+     *
+     * @return the merged result of all requests
+     * @throws IOException when a file is missing or unreadable
+     */
+    public StowResult store(List<Path> files, TransferListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        List<StowResult> results = new ArrayList<>();
+        List<Path> batch = new ArrayList<>();
+        long batchBytes = 0;
+        int done = 0;
+        long doneBytes = 0;
+        for (Path f : files) {
+            long size = size(f);
+            if (!batch.isEmpty() && (batch.size() >= MAX_FILES_PER_STORE || batchBytes + size > MAX_BYTES_PER_STORE)) {
+                results.add(store(batch));
+                done += batch.size();
+                doneBytes += batchBytes;
+                listener.progress(done, doneBytes);
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+            batch.add(f);
+            batchBytes += size;
+        }
+        if (!batch.isEmpty()) {
+            results.add(store(batch));
+            listener.progress(done + batch.size(), doneBytes + batchBytes);
+        }
+        return StowResult.merge(results);
+    }
+
+    private static long size(Path f) throws IOException {
+        if (!Files.isRegularFile(f)) {
+            throw new NoSuchFileException(f.toString(), null, "not a regular file");
+        }
+        return Files.size(f);
+    }
+
+    private StowResult storeRequest(Optional<String> study, List<Path> files) throws IOException {
+        Objects.requireNonNull(files, "files");
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no files to store");
+        }
+        String boundary = "deliberate-" + HexFormat.of().formatHex(randomBytes(16));
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        for (Path f : files) {
+            long size = size(f);
+            if (!Files.isReadable(f)) {
+                throw new java.nio.file.AccessDeniedException(f.toString());
+            }
+            parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Type: " + DICOM
+                    + "\r\nContent-Length: " + size + "\r\n\r\n", StandardCharsets.ISO_8859_1));
+            parts.add(HttpRequest.BodyPublishers.ofFile(f));
+            parts.add(HttpRequest.BodyPublishers.ofString("\r\n", StandardCharsets.ISO_8859_1));
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n", StandardCharsets.ISO_8859_1));
+        URI uri = resolve("studies" + study.map(s -> "/" + s).orElse(""));
+        HttpRequest.Builder req = request(uri).header("Accept", DICOM_JSON + ", application/json")
+                .header("Content-Type", "multipart/related; type=\"" + DICOM + "\"; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(new HttpRequest.BodyPublisher[0])));
+        HttpResponse<InputStream> r = send(req);
+        try (InputStream body = r.body()) {
+            expectStatus(r, 200, 202, 409);
+            byte[] json = readBounded(r, body, limits.maxJsonBytes());
+            if (json.length == 0 || new String(json, StandardCharsets.UTF_8).isBlank()) {
+                if (r.statusCode() == 409) {
+                    throw DicomWebStatusException.of("POST", uri, 409, "no Failed SOP Sequence in the response");
+                }
+                return new StowResult(r.statusCode(), Optional.empty(), List.of(), List.of());
+            }
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(json);
+            } catch (IOException e) {
+                throw new DicomWebProtocolException(describe(r) + ": the response is not JSON", e);
+            }
+            if (node.isArray() && node.size() == 1) {
+                node = node.get(0); // some servers wrap the response dataset in an array
+            }
+            if (!(node instanceof ObjectNode obj)) {
+                throw new DicomWebProtocolException(describe(r) + ": the response is not a DICOM JSON dataset");
+            }
+            return StowResult.of(r.statusCode(), toDataset(obj, new ArrayList<>(), r));
+        }
+    }
+
+    // ---------------------------------------------------------------- WADO-URI
+
+    /**
+     * WADO-URI (PS3.18 chapter 9): {@code requestType=WADO&studyUID=..&seriesUID=..&objectUID=..&contentType=
+     * application/dicom} on the endpoint given to {@link Builder#wadoUri(URI)}, copied to {@code out}.
+     *
+     * @return the bytes copied
+     * @throws IOException       when writing to {@code out} fails
+     * @throws IllegalStateException when the client was built without a WADO-URI endpoint
+     */
+    public long wadoUri(String studyUid, String seriesUid, String sopInstanceUid, OutputStream out)
+            throws IOException {
+        Objects.requireNonNull(out, "out");
+        URI endpoint = wadoUri.orElseThrow(() -> new IllegalStateException(
+                "no WADO-URI endpoint: set one with DicomWebClient.Builder.wadoUri(URI)"));
+        String query = "requestType=WADO&studyUID=" + WadoTarget.checkUid(studyUid, "study UID")
+                + "&seriesUID=" + WadoTarget.checkUid(seriesUid, "series UID")
+                + "&objectUID=" + WadoTarget.checkUid(sopInstanceUid, "SOP instance UID")
+                + "&contentType=" + URLEncoder.encode(DICOM, StandardCharsets.UTF_8)
+                + (transferSyntax.equals("*") ? "" : "&transferSyntax=" + transferSyntax);
+        String base = endpoint.toString();
+        URI uri = URI.create(base + (base.contains("?") ? "&" : "?") + query);
+        HttpResponse<InputStream> r = send(get(uri, DICOM + ", */*"));
+        try (InputStream body = watched(r.body(), r)) {
+            expectStatus(r, 200);
+            String ct = r.headers().firstValue("Content-Type").orElse(DICOM);
+            if (!ct.toLowerCase(Locale.ROOT).startsWith(DICOM)) {
+                throw new DicomWebProtocolException(describe(r) + ": content type '" + shorten(ct, 100) + "', not "
+                        + DICOM);
+            }
+            return copyBounded(r, body, out, limits.maxPartSize());
+        } catch (BrokenResponse e) {
+            throw e.exception;
+        }
+    }
+
+    /**
+     * WADO-URI into a file, written atomically.
+     *
+     * @return the bytes written
+     * @throws IOException when the file cannot be written
+     */
+    public long wadoUri(String studyUid, String seriesUid, String sopInstanceUid, Path target) throws IOException {
+        long[] n = {0};
+        AtomicFiles.write(target, out -> n[0] = wadoUri(studyUid, seriesUid, sopInstanceUid, out));
+        return n[0];
+    }
+
+    /** Stops the client's threads; later calls fail with {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            watchdog.shutdownNow();
+            executor.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private URI resolve(String relative) {
+        return root.resolve(relative);
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
+        auth.ifPresent(a -> b.header(a.headerName(), a.headerValue()));
+        return b;
+    }
+
+    private HttpRequest.Builder get(URI uri, String accept) {
+        return request(uri).header("Accept", accept).GET();
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest.Builder builder) {
+        if (closed.get()) {
+            throw new IllegalStateException("the DICOMweb client is closed");
+        }
+        HttpRequest req = builder.build();
+        String what = req.method() + " " + redact(req.uri());
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new DicomWebConnectionException(what + ": cannot connect to " + hostPort(req.uri())
+                    + " (no answer within " + seconds(http.connectTimeout().orElse(Duration.ZERO)) + ")", e);
+        } catch (HttpTimeoutException e) {
+            throw new DicomWebConnectionException(what + ": no response within " + seconds(requestTimeout), e);
+        } catch (ConnectException e) {
+            String why = e.getMessage() == null || e.getMessage().isBlank() ? "connection refused" : e.getMessage();
+            throw new DicomWebConnectionException(what + ": cannot connect to " + hostPort(req.uri()) + " ("
+                    + why.toLowerCase(Locale.ROOT) + ")", e);
+        } catch (IOException e) {
+            throw new DicomWebConnectionException(what + ": connection failed"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DicomWebConnectionException(what + ": interrupted", e);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String hostPort(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
+    /** The URL without user info, query or fragment: what messages show. */
+    static String redact(URI uri) {
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+        } catch (URISyntaxException e) {
+            return uri.getScheme() + "://" + uri.getHost();
+        }
+    }
+
+    private static String describe(HttpResponse<?> r) {
+        return r.request().method() + " " + redact(r.request().uri());
+    }
+
+    private DicomWebException broken(HttpResponse<?> r, IOException e) {
+        if (e instanceof BrokenResponse t) {
+            return t.exception;
+        }
+        return new DicomWebConnectionException(describe(r) + ": the response broke off"
+                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+    }
+
+    private void expectStatus(HttpResponse<InputStream> r, int... ok) {
+        int status = r.statusCode();
+        for (int s : ok) {
+            if (s == status) {
+                return;
+            }
+        }
+        throw DicomWebStatusException.of(r.request().method(), r.request().uri(), status, serverMessage(r));
+    }
+
+    /** What the server said about an error: a JSON message field, a Warning header, or the start of the text. */
+    private String serverMessage(HttpResponse<InputStream> r) {
+        byte[] head;
+        try (InputStream in = watched(r.body(), r)) {
+            head = in.readNBytes(MESSAGE_BYTES);
+        } catch (IOException e) {
+            head = new byte[0];
+        }
+        String text = new String(head, StandardCharsets.UTF_8).strip();
+        if (text.startsWith("{")) {
+            try {
+                JsonNode n = MAPPER.readTree(text);
+                for (String field : new String[] {"Details", "Message", "message", "error", "errorMessage"}) {
+                    JsonNode v = n.get(field);
+                    if (v != null && v.isTextual() && !v.asText().isBlank()) {
+                        return clean(v.asText());
+                    }
+                }
+            } catch (IOException | RuntimeException notJson) {
+                // fall through to the header or the text
+            }
+        }
+        Optional<String> warning = r.headers().firstValue("Warning");
+        if (warning.isPresent()) {
+            return clean(warning.get());
+        }
+        String ct = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (ct.startsWith("text/html")) {
+            return "";
+        }
+        return clean(text);
+    }
+
+    /** One line of printable text, at most 300 characters. */
+    private static String clean(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < 300; i++) {
+            char c = s.charAt(i);
+            sb.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        String out = sb.toString().replaceAll(" {2,}", " ").strip();
+        return s.length() > 300 ? out + "..." : out;
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() > max ? s.substring(0, max) + "..." : s;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private byte[] readBounded(HttpResponse<?> r, InputStream in, long max) {
+        try {
+            byte[] b = watched(in, r).readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (b.length > max) {
+                throw new DicomWebProtocolException(describe(r) + ": response larger than " + max + " bytes");
+            }
+            return b;
+        } catch (IOException e) {
+            throw broken(r, e);
+        }
+    }
+
+    private long copyBounded(HttpResponse<?> r, InputStream in, OutputStream out, long max) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while (true) {
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                throw broken(r, e);
+            }
+            if (n < 0) {
+                return total;
+            }
+            total += n;
+            if (total > max) {
+                throw new DicomWebProtocolException(describe(r) + ": instance larger than " + max + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+    }
+
+    /** The objects of a JSON array response, each read whole but the array streamed, bounded in bytes and count. */
+    private List<ObjectNode> readJsonArray(HttpResponse<?> r, InputStream body) throws IOException {
+        List<ObjectNode> out = new ArrayList<>();
+        InputStream in = new BoundedInputStream(watched(body, r), limits.maxJsonBytes(),
+                () -> new DicomWebProtocolException(describe(r) + ": JSON response larger than "
+                        + limits.maxJsonBytes() + " bytes"));
+        try (JsonParser p = MAPPER.getFactory().createParser(in)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return out; // an empty body: no matches
+            }
+            if (t != JsonToken.START_ARRAY) {
+                throw new DicomWebProtocolException(describe(r) + ": expected a JSON array of datasets");
+            }
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new DicomWebProtocolException(describe(r) + ": expected a JSON array of datasets");
+                }
+                if (out.size() >= limits.maxResults()) {
+                    throw new DicomWebProtocolException(describe(r) + ": more than " + limits.maxResults()
+                            + " datasets in the response");
+                }
+                out.add(MAPPER.readTree(p));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DicomWebProtocolException(describe(r) + ": malformed JSON: " + e.getOriginalMessage(), e);
+        }
+        return out;
+    }
+
+    /** A DICOM JSON object as a dataset; elements given by BulkDataURI are left out and listed in {@code refs}. */
+    private static DicomObject toDataset(ObjectNode node, List<BulkDataReference> refs, HttpResponse<?> r) {
+        try {
+            stripBulkData(node, "", refs, 0);
+            return DicomJson.read(node.toString());
+        } catch (DicomParseException | IllegalArgumentException e) {
+            throw new DicomWebProtocolException(describe(r) + ": not a DICOM JSON dataset: "
+                    + (e instanceof DicomParseException d ? d.reason() : e.getMessage()), e);
+        }
+    }
+
+    private static void stripBulkData(ObjectNode node, String path, List<BulkDataReference> refs, int depth) {
+        if (depth > 64) {
+            throw new DicomWebProtocolException("DICOM JSON nested deeper than 64 sequences");
+        }
+        List<String> remove = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> f = it.next();
+            JsonNode el = f.getValue();
+            String here = path.isEmpty() ? f.getKey() : path + "/" + f.getKey();
+            if (el.has("BulkDataURI")) {
+                VR vr = VR.fromName(el.path("vr").asText("")).orElse(VR.UN);
+                refs.add(new BulkDataReference(here, vr, el.get("BulkDataURI").asText()));
+                remove.add(f.getKey());
+            } else if (el.path("Value").isArray() && "SQ".equals(el.path("vr").asText())) {
+                int i = 0;
+                for (JsonNode item : el.get("Value")) {
+                    if (item instanceof ObjectNode o) {
+                        stripBulkData(o, here + "/" + i, refs, depth + 1);
+                    }
+                    i++;
+                }
+            }
+        }
+        remove.forEach(node::remove);
+    }
+
+    /**
+     * Reading the response failed (it broke off, or stalled longer than the read timeout): an IOException of the
+     * network, kept apart from the handler's own I/O failures, carrying the exception to throw.
+     */
+    private static final class BrokenResponse extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient DicomWebConnectionException exception;
+
+        BrokenResponse(DicomWebConnectionException exception) {
+            super(exception.getMessage());
+            this.exception = exception;
+        }
+    }
+
+    /**
+     * The body, failing a read that waits longer than the read timeout: {@code java.net.http}'s request timeout ends
+     * when the headers arrive, so a server that stalls mid-body would otherwise block the reader forever.
+     */
+    private InputStream watched(InputStream body, HttpResponse<?> r) {
+        if (body instanceof IdleTimeoutInputStream) {
+            return body;
+        }
+        return new IdleTimeoutInputStream(body, r);
+    }
+
+    private final class IdleTimeoutInputStream extends InputStream {
+        private final InputStream in;
+        private final HttpResponse<?> response;
+        private volatile boolean timedOut;
+
+        IdleTimeoutInputStream(InputStream in, HttpResponse<?> response) {
+            this.in = in;
+            this.response = response;
+        }
+
+        private <T> T guarded(IoCall<T> call) throws IOException {
+            Thread reader = Thread.currentThread();
+            java.util.concurrent.ScheduledFuture<?> alarm = watchdog.schedule(() -> {
+                timedOut = true;
+                try {
+                    in.close(); // cancels the exchange
+                } catch (IOException ignored) {
+                    // closing is best effort
+                }
+                reader.interrupt(); // wakes a reader blocked waiting for the next buffer
+            }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return call.run();
+            } catch (IOException e) {
+                if (timedOut) {
+                    Thread.interrupted(); // clear the wake-up interrupt
+                    throw new BrokenResponse(new DicomWebConnectionException(describe(response)
+                            + ": the server sent nothing for " + seconds(readTimeout), e));
+                }
+                if (e instanceof BrokenResponse) {
+                    throw e;
+                }
+                throw new BrokenResponse(new DicomWebConnectionException(describe(response)
+                        + ": the response broke off" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
+                        e));
+            } finally {
+                alarm.cancel(false);
+                if (timedOut) {
+                    Thread.interrupted();
+                }
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            return guarded(in::read);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return guarded(() -> in.read(b, off, len));
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T run() throws IOException;
+    }
+
+    /** Fails once more than {@code max} bytes were read. */
+    private static final class BoundedInputStream extends InputStream {
+        private final InputStream in;
+        private final long max;
+        private final java.util.function.Supplier<DicomWebProtocolException> tooLarge;
+        private long count;
+
+        BoundedInputStream(InputStream in, long max, java.util.function.Supplier<DicomWebProtocolException> tooLarge) {
+            this.in = in;
+            this.max = max;
+            this.tooLarge = tooLarge;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0 && ++count > max) {
+                throw tooLarge.get();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, (int) Math.min(len, max - count + 1));
+            if (n > 0) {
+                count += n;
+                if (count > max) {
+                    throw tooLarge.get();
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** Builds a {@link DicomWebClient}. */
+    public static final class Builder {
+        private final URI root;
+        private Optional<URI> wadoUri = Optional.empty();
+        private Optional<DicomWebAuth> auth = Optional.empty();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private DicomWebLimits limits = DicomWebLimits.defaults();
+        private String transferSyntax = "*";
+
+        private Builder(URI serviceRoot) {
+            this.root = checkUrl(serviceRoot, "service root", true);
+        }
+
+        private static URI checkUrl(URI uri, String what, boolean directory) {
+            Objects.requireNonNull(uri, what);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new IllegalArgumentException(what + " must be an http or https URL with a host: "
+                        + redact(uri));
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException(what + " must not contain credentials; give them as auth");
+            }
+            if (directory) {
+                if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    throw new IllegalArgumentException(what + " must have no query or fragment: " + redact(uri));
+                }
+                String s = uri.toString();
+                return s.endsWith("/") ? uri : URI.create(s + "/");
+            }
+            return uri;
+        }
+
+        /** The header that authenticates each request. */
+        public Builder auth(DicomWebAuth value) {
+            this.auth = Optional.of(Objects.requireNonNull(value, "auth"));
+            return this;
+        }
+
+        /** The WADO-URI endpoint (e.g. {@code http://host:8042/wado}); it may differ from the service root. */
+        public Builder wadoUri(URI endpoint) {
+            this.wadoUri = Optional.of(checkUrl(endpoint, "WADO-URI endpoint", false));
+            return this;
+        }
+
+        /** Longest wait for a connection (default 10 s). */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = positive(value, "connectTimeout");
+            return this;
+        }
+
+        /** Longest wait from sending a request to the response's headers (default 60 s). */
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = positive(value, "requestTimeout");
+            return this;
+        }
+
+        /** Longest wait for the next bytes of a response body (default 60 s). */
+        public Builder readTimeout(Duration value) {
+            this.readTimeout = positive(value, "readTimeout");
+            return this;
+        }
+
+        /** Bounds on what is read (default {@link DicomWebLimits#defaults()}). */
+        public Builder limits(DicomWebLimits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
+            return this;
+        }
+
+        /**
+         * The transfer syntax WADO asks for: {@code *} (default) for instances as stored, or a UID such as
+         * {@code 1.2.840.10008.1.2.1} to ask the server to transcode.
+         */
+        public Builder transferSyntax(String uidOrStar) {
+            Objects.requireNonNull(uidOrStar, "transferSyntax");
+            this.transferSyntax = uidOrStar.equals("*") ? "*" : WadoTarget.checkUid(uidOrStar, "transfer syntax UID");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return d;
+        }
+
+        /** The client. */
+        public DicomWebClient build() {
+            return new DicomWebClient(this);
+        }
+    }
+}
