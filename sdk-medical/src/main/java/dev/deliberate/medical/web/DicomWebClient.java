@@ -21,7 +21,6 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -437,7 +436,7 @@ public final class DicomWebClient implements AutoCloseable {
         String query = "requestType=WADO&studyUID=" + WadoTarget.checkUid(studyUid, "study UID")
                 + "&seriesUID=" + WadoTarget.checkUid(seriesUid, "series UID")
                 + "&objectUID=" + WadoTarget.checkUid(sopInstanceUid, "SOP instance UID")
-                + "&contentType=" + URLEncoder.encode(DICOM, StandardCharsets.UTF_8)
+                + "&contentType=" + DICOM // '/' is allowed in a query (RFC 3986), and Orthanc does not decode %2F
                 + (transferSyntax.equals("*") ? "" : "&transferSyntax=" + transferSyntax);
         String base = endpoint.toString();
         URI uri = URI.create(base + (base.contains("?") ? "&" : "?") + query);
