@@ -1,0 +1,58 @@
+package dev.deliberate.cli.dicom.web;
+
+import dev.deliberate.medical.web.TransferListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Progress of a long transfer on stderr: on a terminal a line rewritten in place, otherwise a line every few seconds,
+ * and nothing at all for a transfer that ends quickly.
+ */
+final class Progress implements TransferListener {
+    private static final long FIRST_NANOS = 2_000_000_000L;
+    private static final long EVERY_NANOS = 5_000_000_000L;
+
+    private final PrintWriter err;
+    private final String verb;
+    private final int total;
+    private final boolean live = System.console() != null;
+    private final long start = System.nanoTime();
+    private long lastShown;
+    private boolean shown;
+
+    /**
+     * @param verb  what is done, e.g. "stored"
+     * @param total how many instances in all, or 0 when unknown
+     */
+    Progress(PrintWriter err, String verb, int total) {
+        this.err = err;
+        this.verb = verb;
+        this.total = total;
+    }
+
+    @Override
+    public void progress(int instances, long bytes) {
+        long now = System.nanoTime();
+        if (now - start < FIRST_NANOS || (!live && shown && now - lastShown < EVERY_NANOS)) {
+            return;
+        }
+        String line = String.format(Locale.ROOT, "deliberate: %s %,d%s instances (%,.1f MB)", verb, instances,
+                total > 0 ? " of " + String.format(Locale.ROOT, "%,d", total) : "", bytes / 1e6);
+        if (live) {
+            err.print("\r" + line);
+        } else {
+            err.println(line);
+        }
+        err.flush();
+        shown = true;
+        lastShown = now;
+    }
+
+    /** Ends a live line. */
+    void done() {
+        if (live && shown) {
+            err.println();
+            err.flush();
+        }
+    }
+}
