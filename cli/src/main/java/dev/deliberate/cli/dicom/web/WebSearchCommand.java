@@ -78,6 +78,18 @@ public final class WebSearchCommand implements Callable<Integer> {
             for (String f : include) {
                 q = q.includeField(f.strip());
             }
+            if (!json) {
+                // the table's describing columns, which servers need not return unasked
+                for (String f : switch (level) {
+                    case STUDY -> List.of("StudyDescription", "ModalitiesInStudy");
+                    case SERIES -> List.of("SeriesDescription", "SeriesNumber");
+                    case INSTANCE -> List.of("InstanceNumber");
+                }) {
+                    if (!include.contains(f)) {
+                        q = q.includeField(f);
+                    }
+                }
+            }
             if (limit != null) {
                 q = q.withLimit(limit);
             }
