@@ -306,6 +306,72 @@ public final class DicomWebClient implements AutoCloseable {
         }
     }
 
+    /**
+     * WADO-RS bulk data: the value a {@link BulkDataReference} points to (the first part of a {@code multipart/related;
+     * type="application/octet-stream"} response), copied to {@code out}.
+     *
+     * <p>Credentials are only ever sent to this client's service: a reference to the same scheme, host and port is
+     * fetched as it is; one whose path lies under the service root's path but that names another host (servers often
+     * write their own host name, e.g. {@code localhost}) is fetched from the service root's host; any other reference
+     * is refused with a {@link DicomWebProtocolException}.
+     *
+     * @return the bytes copied
+     * @throws IOException when writing to {@code out} fails
+     */
+    public long retrieveBulkData(BulkDataReference reference, OutputStream out) throws IOException {
+        Objects.requireNonNull(reference, "reference");
+        Objects.requireNonNull(out, "out");
+        URI uri = onThisService(reference.uri());
+        HttpResponse<InputStream> r = send(get(uri, "multipart/related; type=\"application/octet-stream\""));
+        long[] n = {0};
+        try (InputStream body = watched(r.body(), r)) {
+            expectStatus(r, 200);
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            if (!ct.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+                return copyBounded(r, body, out, limits.maxPartSize()); // a server that sends the bytes bare
+            }
+            try (MultipartReader parts = new MultipartReader(body, MultipartReader.boundaryOf(ct), limits)) {
+                MultipartReader.Part part = parts.next().orElseThrow(() -> new DicomWebProtocolException(describe(r)
+                        + ": the bulk data response has no part"));
+                n[0] = copyBounded(r, part.body(), out, limits.maxPartSize());
+            } catch (MultipartException e) {
+                throw new MultipartException(describe(r) + ": " + e.getMessage(), e.part(), e.offset());
+            }
+        } catch (BrokenResponse e) {
+            throw e.exception;
+        }
+        return n[0];
+    }
+
+    private URI onThisService(String reference) {
+        URI ref;
+        try {
+            ref = root.resolve(new URI(reference));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new DicomWebProtocolException("bulk data URI is not a URI: '" + shorten(reference, 200) + "'");
+        }
+        boolean sameOrigin = Objects.equals(lower(ref.getScheme()), lower(root.getScheme()))
+                && Objects.equals(lower(ref.getHost()), lower(root.getHost())) && port(ref) == port(root);
+        if (sameOrigin && ref.getRawUserInfo() == null) {
+            return ref;
+        }
+        String path = ref.getRawPath() == null ? "" : ref.getRawPath();
+        if (path.startsWith(root.getRawPath()) && !path.contains("/../")) {
+            return root.resolve(path.substring(root.getRawPath().length())
+                    + (ref.getRawQuery() == null ? "" : "?" + ref.getRawQuery()));
+        }
+        throw new DicomWebProtocolException("bulk data URI " + redact(ref) + " is not on the service "
+                + redact(root) + "; not fetched, so credentials stay with the service");
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
     // ---------------------------------------------------------------- STOW-RS
 
     /**

@@ -245,6 +245,26 @@ class DicomWebClientIT {
                         sop + ": " + md.get(0).bulkData());
             }
         }
+        // bulk data by reference: Orthanc names its own host ("localhost"), the client fetches from the service root
+        String ct0 = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+        InstanceMetadata md = web.metadata(WadoTarget.instance(study(ct0), series(ct0), ct0)).get(0);
+        BulkDataReference pixels = md.bulkData().stream().filter(b -> b.path().equals("7FE00010")).findFirst()
+                .orElseThrow();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            long n = web.retrieveBulkData(pixels, got);
+            byte[] expected = datasets.get(ct0).getBulkData(Tags.PixelData).orElseThrow().read();
+            assertEquals(expected.length, n);
+            assertArrayEquals(expected, got.toByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        DicomWebProtocolException elsewhere = assertThrows(DicomWebProtocolException.class,
+                () -> web.retrieveBulkData(new BulkDataReference("7FE00010", VR.OW,
+                        "http://evil.example/other/bulk/7fe00010"), new ByteArrayOutputStream()));
+        assertEquals("bulk data URI http://evil.example/other/bulk/7fe00010 is not on the service "
+                + orthanc.dicomWebRoot() + "; not fetched, so credentials stay with the service",
+                elsewhere.getMessage());
         // a whole study's metadata: one dataset per instance
         String ct = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
         assertEquals(1, web.metadata(WadoTarget.study(study(ct))).size());
