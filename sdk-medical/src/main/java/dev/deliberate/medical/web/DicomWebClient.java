@@ -641,6 +641,7 @@ public final class DicomWebClient implements AutoCloseable {
                         return clean(v.asText());
                     }
                 }
+                text = ""; // JSON without a message (e.g. a DICOM JSON dataset) says nothing a person can read
             } catch (IOException | RuntimeException notJson) {
                 // fall through to the header or the text
             }

@@ -1,7 +1,6 @@
 package dev.deliberate.medical.web;
 
 import dev.deliberate.medical.dicom.DataDictionary;
-import dev.deliberate.medical.dicom.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,16 +168,5 @@ public record QidoQuery(QueryLevel level, Optional<String> studyUid, Optional<St
             }
         }
         return key;
-    }
-
-    /** The tag a match key names, when it is a single attribute. */
-    static OptionalInt tagOf(String key) {
-        if (key.contains(".")) {
-            return OptionalInt.empty();
-        }
-        if (key.length() == 8 && key.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            return OptionalInt.of(Tag.parse(key).value());
-        }
-        return DataDictionary.standard().tagForKeyword(key);
     }
 }

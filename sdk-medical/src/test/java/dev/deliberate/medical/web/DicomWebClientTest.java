@@ -41,6 +41,8 @@ class DicomWebClientTest {
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody =
+            new java.util.concurrent.atomic.AtomicReference<>(new byte[0]);
 
     @FunctionalInterface
     interface Handler {
@@ -53,6 +55,7 @@ class DicomWebClientTest {
         server.createContext("/", ex -> {
             try {
                 ex.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(), String.join(",", v)));
+                lastBody.set(ex.getRequestBody().readAllBytes());
                 lastHeaders.put(":path", ex.getRequestURI().getRawPath()
                         + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
                 ex.getRequestBody().readAllBytes();
@@ -256,6 +259,88 @@ class DicomWebClientTest {
         try (var s = Files.list(tmp.resolve("evil"))) {
             assertEquals(0, s.count());
         }
+    }
+
+    private static byte[] largeInstance(String sop, int pixelBytes) throws IOException {
+        byte[] pixels = new byte[pixelBytes];
+        new java.util.Random(7).nextBytes(pixels);
+        DicomObject ds = DicomObject.builder().setString(Tags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7")
+                .setString(Tags.SOPInstanceUID, sop).setString(Tags.StudyInstanceUID, "1.2.3")
+                .setString(Tags.SeriesInstanceUID, "1.2.3.4")
+                // a large value right after the SOP Instance UID: the 1 MiB head ends inside it, far from the pixels
+                .setBytes(0x00091010, dev.deliberate.medical.dicom.VR.OB, new byte[2 << 20])
+                .setBytes(Tags.PixelData, dev.deliberate.medical.dicom.VR.OB, pixels).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DicomWriter.standard().write(new dev.deliberate.medical.dicom.DicomFile(DicomObject.empty(), ds,
+                dev.deliberate.medical.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void instancesLargerThanTheHeadAreStreamedToTheirFiles() throws IOException {
+        byte[] big1 = largeInstance("1.2.3.4.5.10", 5 << 20);
+        byte[] big2 = largeInstance("1.2.3.4.5.11", 3 << 20);
+        routes.put("/dicom-web/studies/1.2.3", ex -> {
+            ex.getResponseHeaders().set("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=q");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (byte[] b : new byte[][] {big1, big2}) {
+                out.write("--q\r\nContent-Type: application/dicom\r\n\r\n".getBytes());
+                out.write(b);
+                out.write("\r\n".getBytes());
+            }
+            out.write("--q--".getBytes());
+        });
+        List<long[]> progress = new java.util.ArrayList<>();
+        try (DicomWebClient web = DicomWebClient.builder(root()).build()) {
+            List<Path> files = web.retrieve(WadoTarget.study("1.2.3"), tmp, (n, b) -> progress.add(new long[] {n, b}));
+            assertEquals(List.of(tmp.resolve("1.2.3.4.5.10.dcm"), tmp.resolve("1.2.3.4.5.11.dcm")), files);
+            assertTrue(java.util.Arrays.equals(big1, Files.readAllBytes(files.get(0))));
+            assertTrue(java.util.Arrays.equals(big2, Files.readAllBytes(files.get(1))));
+        }
+        assertEquals(2, progress.size());
+        assertEquals(big1.length + big2.length, progress.get(1)[1]);
+    }
+
+    @Test
+    void manyFilesAreStoredInBatchesOfValidMultipart() throws IOException {
+        List<Integer> partsPerRequest = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        routes.put("/dicom-web/studies", ex -> {
+            // the test server reads what the client sent with the SDK's own multipart and DICOM readers
+            StringBuilder items = new StringBuilder();
+            String ct = ex.getRequestHeaders().getFirst("Content-Type");
+            int n = 0;
+            try (MultipartReader r = new MultipartReader(new java.io.ByteArrayInputStream(lastBody.get()),
+                    MultipartReader.boundaryOf(ct), DicomWebLimits.defaults())) {
+                java.util.Optional<MultipartReader.Part> p;
+                while ((p = r.next()).isPresent()) {
+                    assertEquals(java.util.Optional.of("application/dicom"), p.get().contentType());
+                    byte[] b = p.get().body().readAllBytes();
+                    String sop = dev.deliberate.medical.dicom.DicomReader.standard().read(b).dataset()
+                            .getString(Tags.SOPInstanceUID).orElseThrow();
+                    items.append(n++ == 0 ? "" : ",").append("{\"00081150\":{\"vr\":\"UI\",\"Value\":[\"1.2.840.10008.5.1.4.1.1.7\"]},")
+                            .append("\"00081155\":{\"vr\":\"UI\",\"Value\":[\"").append(sop).append("\"]}}");
+                }
+            }
+            partsPerRequest.add(n);
+            send(ex, 200, "application/dicom+json", "{\"00081199\":{\"vr\":\"SQ\",\"Value\":[" + items + "]}}");
+        });
+        List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 205; i++) {
+            Path f = tmp.resolve("f" + i + ".dcm");
+            Files.write(f, instance("1.2.3.4.6." + i));
+            files.add(f);
+        }
+        List<Integer> progress = new java.util.ArrayList<>();
+        StowResult r;
+        try (DicomWebClient web = DicomWebClient.builder(root()).build()) {
+            r = web.store(files, (n, b) -> progress.add(n));
+        }
+        assertEquals(List.of(100, 100, 5), partsPerRequest);
+        assertEquals(List.of(100, 200, 205), progress);
+        assertEquals(205, r.stored().size());
+        assertEquals("1.2.3.4.6.204", r.stored().get(204).sopInstanceUid());
+        assertTrue(r.allStored());
     }
 
     @Test
