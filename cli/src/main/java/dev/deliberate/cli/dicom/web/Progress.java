@@ -15,8 +15,9 @@ final class Progress implements TransferListener {
     private final PrintWriter err;
     private final String verb;
     private final int total;
-    private final boolean live = System.console() != null;
-    private final long start = System.nanoTime();
+    private final boolean live;
+    private final java.util.function.LongSupplier clock;
+    private final long start;
     private long lastShown;
     private boolean shown;
 
@@ -25,14 +26,22 @@ final class Progress implements TransferListener {
      * @param total how many instances in all, or 0 when unknown
      */
     Progress(PrintWriter err, String verb, int total) {
+        this(err, verb, total, System.console() != null, System::nanoTime);
+    }
+
+    /** With an explicit terminal flag and clock (nanoseconds), for tests. */
+    Progress(PrintWriter err, String verb, int total, boolean live, java.util.function.LongSupplier clock) {
         this.err = err;
         this.verb = verb;
         this.total = total;
+        this.live = live;
+        this.clock = clock;
+        this.start = clock.getAsLong();
     }
 
     @Override
     public void progress(int instances, long bytes) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - start < FIRST_NANOS || (!live && shown && now - lastShown < EVERY_NANOS)) {
             return;
         }
