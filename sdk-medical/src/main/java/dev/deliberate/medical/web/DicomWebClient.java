@@ -44,7 +44,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A DICOMweb client (PS3.18) for one service root, e.g. {@code https://pacs.example/dicom-web/}: QIDO-RS
@@ -105,11 +109,13 @@ public final class DicomWebClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "dicomweb-read-timeout");
             t.setDaemon(true);
             return t;
         });
+        alarms.setRemoveOnCancelPolicy(true); // one alarm per read: cancelled ones must not pile up in the queue
+        this.watchdog = alarms;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
     }
@@ -571,7 +577,8 @@ public final class DicomWebClient implements AutoCloseable {
         } catch (HttpTimeoutException e) {
             throw new DicomWebConnectionException(what + ": no response within " + seconds(requestTimeout), e);
         } catch (ConnectException e) {
-            String why = e.getMessage() == null || e.getMessage().isBlank() ? "connection refused" : e.getMessage();
+            String why = e.getCause() instanceof java.nio.channels.UnresolvedAddressException ? "unknown host"
+                    : e.getMessage() == null || e.getMessage().isBlank() ? "connection refused" : e.getMessage();
             throw new DicomWebConnectionException(what + ": cannot connect to " + hostPort(req.uri()) + " ("
                     + why.toLowerCase(Locale.ROOT) + ")", e);
         } catch (IOException e) {
@@ -816,20 +823,29 @@ public final class DicomWebClient implements AutoCloseable {
 
         private <T> T guarded(IoCall<T> call) throws IOException {
             Thread reader = Thread.currentThread();
-            java.util.concurrent.ScheduledFuture<?> alarm = watchdog.schedule(() -> {
-                timedOut = true;
-                try {
-                    in.close(); // cancels the exchange
-                } catch (IOException ignored) {
-                    // closing is best effort
-                }
-                reader.interrupt(); // wakes a reader blocked waiting for the next buffer
-            }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            AtomicInteger state = new AtomicInteger(); // 0 reading, 1 done, 2 timed out
+            ScheduledFuture<?> alarm;
+            try {
+                alarm = watchdog.schedule(() -> {
+                    synchronized (state) {
+                        if (state.compareAndSet(0, 2)) {
+                            timedOut = true;
+                            try {
+                                in.close(); // cancels the exchange
+                            } catch (IOException ignored) {
+                                // closing is best effort
+                            }
+                            reader.interrupt(); // wakes a reader blocked waiting for the next buffer
+                        }
+                    }
+                }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                throw new IllegalStateException("the DICOMweb client is closed", e);
+            }
             try {
                 return call.run();
             } catch (IOException e) {
-                if (timedOut) {
-                    Thread.interrupted(); // clear the wake-up interrupt
+                if (state.get() == 2 || timedOut) {
                     throw new BrokenResponse(new DicomWebConnectionException(describe(response)
                             + ": the server sent nothing for " + seconds(readTimeout), e));
                 }
@@ -841,8 +857,10 @@ public final class DicomWebClient implements AutoCloseable {
                         e));
             } finally {
                 alarm.cancel(false);
-                if (timedOut) {
-                    Thread.interrupted();
+                if (!state.compareAndSet(0, 1)) {
+                    synchronized (state) {
+                        Thread.interrupted(); // the alarm has interrupted this thread: clear that wake-up
+                    }
                 }
             }
         }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * never sits in memory).
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Retrieve a study, series or instance with WADO-RS into DIR (files named <SOP Instance UID>.dcm).")
+        description = "Retrieve a study, series or instance with WADO-RS into DIR "
+                + "(files named <SOP Instance UID>.dcm).")
 public final class WebGetCommand implements Callable<Integer> {
 
     @Option(names = "--study", required = true, paramLabel = "UID", description = "Study Instance UID.")
