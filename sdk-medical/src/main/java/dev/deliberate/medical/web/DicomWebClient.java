@@ -163,9 +163,7 @@ public final class DicomWebClient implements AutoCloseable {
             }
             expectStatus(r, 200);
             List<DicomObject> out = new ArrayList<>();
-            for (ObjectNode node : readJsonArray(r, body)) {
-                out.add(toDataset(node, new ArrayList<>(), r));
-            }
+            readJsonArray(r, body, node -> out.add(toDataset(node, new ArrayList<>(), r)));
             return out;
         } catch (IOException e) {
             throw broken(r, e);
@@ -292,21 +290,33 @@ public final class DicomWebClient implements AutoCloseable {
      * @throws DicomWebException when the server fails or answers out of bounds
      */
     public List<InstanceMetadata> metadata(WadoTarget target) {
+        List<InstanceMetadata> out = new ArrayList<>();
+        metadata(target, out::add);
+        return out;
+    }
+
+    /**
+     * WADO-RS metadata, handed to {@code handler} one instance at a time while the JSON array streams in, so the
+     * metadata of a very large study need not be held at once.
+     *
+     * @return the number of instances
+     * @throws DicomWebException when the server fails or answers out of bounds
+     */
+    public int metadata(WadoTarget target, java.util.function.Consumer<InstanceMetadata> handler) {
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(handler, "handler");
         URI uri = resolve(target.path() + "/metadata");
         HttpResponse<InputStream> r = send(get(uri, DICOM_JSON + ", application/json"));
         try (InputStream body = r.body()) {
             if (r.statusCode() == 204) {
-                return List.of();
+                return 0;
             }
             expectStatus(r, 200);
-            List<InstanceMetadata> out = new ArrayList<>();
-            for (ObjectNode node : readJsonArray(r, body)) {
+            return readJsonArray(r, body, node -> {
                 List<BulkDataReference> refs = new ArrayList<>();
                 DicomObject ds = toDataset(node, refs, r);
-                out.add(new InstanceMetadata(ds, refs));
-            }
-            return out;
+                handler.accept(new InstanceMetadata(ds, refs));
+            });
         } catch (IOException e) {
             throw broken(r, e);
         }
@@ -718,16 +728,20 @@ public final class DicomWebClient implements AutoCloseable {
         }
     }
 
-    /** The objects of a JSON array response, each read whole but the array streamed, bounded in bytes and count. */
-    private List<ObjectNode> readJsonArray(HttpResponse<?> r, InputStream body) throws IOException {
-        List<ObjectNode> out = new ArrayList<>();
+    /**
+     * Hands each object of a JSON array response to {@code each} as it is read (one tree at a time), bounded in bytes
+     * and count; returns the count.
+     */
+    private int readJsonArray(HttpResponse<?> r, InputStream body, java.util.function.Consumer<ObjectNode> each)
+            throws IOException {
+        int count = 0;
         InputStream in = new BoundedInputStream(watched(body, r), limits.maxJsonBytes(),
                 () -> new DicomWebProtocolException(describe(r) + ": JSON response larger than "
                         + limits.maxJsonBytes() + " bytes"));
         try (JsonParser p = MAPPER.getFactory().createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                return out; // an empty body: no matches
+                return 0; // an empty body: no matches
             }
             if (t != JsonToken.START_ARRAY) {
                 throw new DicomWebProtocolException(describe(r) + ": expected a JSON array of datasets");
@@ -736,16 +750,17 @@ public final class DicomWebClient implements AutoCloseable {
                 if (t != JsonToken.START_OBJECT) {
                     throw new DicomWebProtocolException(describe(r) + ": expected a JSON array of datasets");
                 }
-                if (out.size() >= limits.maxResults()) {
+                if (count >= limits.maxResults()) {
                     throw new DicomWebProtocolException(describe(r) + ": more than " + limits.maxResults()
                             + " datasets in the response");
                 }
-                out.add(MAPPER.readTree(p));
+                each.accept(MAPPER.readTree(p));
+                count++;
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DicomWebProtocolException(describe(r) + ": malformed JSON: " + e.getOriginalMessage(), e);
         }
-        return out;
+        return count;
     }
 
     /** A DICOM JSON object as a dataset; elements given by BulkDataURI are left out and listed in {@code refs}. */

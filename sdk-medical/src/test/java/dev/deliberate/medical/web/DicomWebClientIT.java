@@ -264,6 +264,10 @@ class DicomWebClientIT {
         // a whole study's metadata: one dataset per instance
         String ct = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
         assertEquals(1, web.metadata(WadoTarget.study(study(ct))).size());
+        List<String> streamed = new ArrayList<>();
+        assertEquals(1, web.metadata(WadoTarget.study(study(ct)),
+                m -> streamed.add(m.dataset().getString(Tags.SOPInstanceUID).orElseThrow())));
+        assertEquals(List.of(ct), streamed);
     }
 
     /** Every attribute Orthanc gave inline has the file's value; returns how many were compared. */
