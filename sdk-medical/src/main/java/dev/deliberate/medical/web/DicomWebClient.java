@@ -1,20 +1,14 @@
 package dev.deliberate.medical.web;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.core.io.AtomicFiles;
-import dev.deliberate.medical.dicom.DicomElement;
 import dev.deliberate.medical.dicom.DicomFile;
-import dev.deliberate.medical.dicom.DicomJson;
 import dev.deliberate.medical.dicom.DicomObject;
 import dev.deliberate.medical.dicom.DicomParseException;
 import dev.deliberate.medical.dicom.DicomReadOptions;
 import dev.deliberate.medical.dicom.DicomReader;
 import dev.deliberate.medical.dicom.Tags;
-import dev.deliberate.medical.dicom.VR;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,21 +28,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A DICOMweb client (PS3.18) for one service root, e.g. {@code https://pacs.example/dicom-web/}: QIDO-RS
@@ -74,7 +62,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: one client can serve many threads.
  */
 public final class DicomWebClient implements AutoCloseable {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String DICOM = "application/dicom";
     private static final String DICOM_JSON = "application/dicom+json";
@@ -163,7 +150,7 @@ public final class DicomWebClient implements AutoCloseable {
             }
             expectStatus(r, 200);
             List<DicomObject> out = new ArrayList<>();
-            readJsonArray(r, body, node -> out.add(toDataset(node, new ArrayList<>(), r)));
+            ResponseBodies.readJsonArray(watched(body, r), describe(r), limits, node -> out.add(ResponseBodies.toDataset(node, new ArrayList<>(), describe(r))));
             return out;
         } catch (IOException e) {
             throw broken(r, e);
@@ -221,8 +208,8 @@ public final class DicomWebClient implements AutoCloseable {
             } catch (MultipartException e) {
                 throw new MultipartException(describe(r) + ": " + e.getMessage(), e.part(), e.offset());
             }
-        } catch (BrokenResponse e) {
-            throw e.exception;
+        } catch (BrokenResponseException e) {
+            throw e.exception();
         }
         return count;
     }
@@ -312,9 +299,9 @@ public final class DicomWebClient implements AutoCloseable {
                 return 0;
             }
             expectStatus(r, 200);
-            return readJsonArray(r, body, node -> {
+            return ResponseBodies.readJsonArray(watched(body, r), describe(r), limits, node -> {
                 List<BulkDataReference> refs = new ArrayList<>();
-                DicomObject ds = toDataset(node, refs, r);
+                DicomObject ds = ResponseBodies.toDataset(node, refs, describe(r));
                 handler.accept(new InstanceMetadata(ds, refs));
             });
         } catch (IOException e) {
@@ -353,8 +340,8 @@ public final class DicomWebClient implements AutoCloseable {
             } catch (MultipartException e) {
                 throw new MultipartException(describe(r) + ": " + e.getMessage(), e.part(), e.offset());
             }
-        } catch (BrokenResponse e) {
-            throw e.exception;
+        } catch (BrokenResponseException e) {
+            throw e.exception();
         }
         return n[0];
     }
@@ -486,7 +473,7 @@ public final class DicomWebClient implements AutoCloseable {
             }
             JsonNode node;
             try {
-                node = MAPPER.readTree(json);
+                node = ResponseBodies.MAPPER.readTree(json);
             } catch (IOException e) {
                 throw new DicomWebProtocolException(describe(r) + ": the response is not JSON", e);
             }
@@ -496,7 +483,7 @@ public final class DicomWebClient implements AutoCloseable {
             if (!(node instanceof ObjectNode obj)) {
                 throw new DicomWebProtocolException(describe(r) + ": the response is not a DICOM JSON dataset");
             }
-            return StowResult.of(r.statusCode(), toDataset(obj, new ArrayList<>(), r));
+            return StowResult.of(r.statusCode(), ResponseBodies.toDataset(obj, new ArrayList<>(), describe(r)));
         }
     }
 
@@ -531,8 +518,8 @@ public final class DicomWebClient implements AutoCloseable {
                         + DICOM);
             }
             return copyBounded(r, body, out, limits.maxPartSize());
-        } catch (BrokenResponse e) {
-            throw e.exception;
+        } catch (BrokenResponseException e) {
+            throw e.exception();
         }
     }
 
@@ -600,7 +587,7 @@ public final class DicomWebClient implements AutoCloseable {
         }
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
@@ -623,8 +610,8 @@ public final class DicomWebClient implements AutoCloseable {
     }
 
     private DicomWebException broken(HttpResponse<?> r, IOException e) {
-        if (e instanceof BrokenResponse t) {
-            return t.exception;
+        if (e instanceof BrokenResponseException t) {
+            return t.exception();
         }
         return new DicomWebConnectionException(describe(r) + ": the response broke off"
                 + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
@@ -640,7 +627,7 @@ public final class DicomWebClient implements AutoCloseable {
         throw DicomWebStatusException.of(r.request().method(), r.request().uri(), status, serverMessage(r));
     }
 
-    /** What the server said about an error: a JSON message field, a Warning header, or the start of the text. */
+    /** What the server said about an error (bounded, one line), or empty. */
     private String serverMessage(HttpResponse<InputStream> r) {
         byte[] head;
         try (InputStream in = watched(r.body(), r)) {
@@ -648,41 +635,19 @@ public final class DicomWebClient implements AutoCloseable {
         } catch (IOException e) {
             head = new byte[0];
         }
-        String text = new String(head, StandardCharsets.UTF_8).strip();
-        if (text.startsWith("{")) {
-            try {
-                JsonNode n = MAPPER.readTree(text);
-                for (String field : new String[] {"Details", "Message", "message", "error", "errorMessage"}) {
-                    JsonNode v = n.get(field);
-                    if (v != null && v.isTextual() && !v.asText().isBlank()) {
-                        return clean(v.asText());
-                    }
-                }
-                text = ""; // JSON without a message (e.g. a DICOM JSON dataset) says nothing a person can read
-            } catch (IOException | RuntimeException notJson) {
-                // fall through to the header or the text
-            }
-        }
-        Optional<String> warning = r.headers().firstValue("Warning");
-        if (warning.isPresent()) {
-            return clean(warning.get());
-        }
-        String ct = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        if (ct.startsWith("text/html")) {
-            return "";
-        }
-        return clean(text);
+        return ResponseBodies.serverMessage(head, r.headers().firstValue("Warning"),
+                r.headers().firstValue("Content-Type").orElse(""));
     }
 
-    /** One line of printable text, at most 300 characters. */
-    private static String clean(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 300; i++) {
-            char c = s.charAt(i);
-            sb.append(Character.isISOControl(c) ? ' ' : c);
+    /**
+     * The body, each read bounded by the read timeout (see {@link IdleTimeoutInputStream}); failures of the network
+     * become {@link BrokenResponseException}s.
+     */
+    private InputStream watched(InputStream body, HttpResponse<?> r) {
+        if (body instanceof IdleTimeoutInputStream) {
+            return body;
         }
-        String out = sb.toString().replaceAll(" {2,}", " ").strip();
-        return s.length() > 300 ? out + "..." : out;
+        return new IdleTimeoutInputStream(body, watchdog, readTimeout, describe(r));
     }
 
     private static String shorten(String s, int max) {
@@ -725,219 +690,6 @@ public final class DicomWebClient implements AutoCloseable {
                 throw new DicomWebProtocolException(describe(r) + ": instance larger than " + max + " bytes");
             }
             out.write(buf, 0, n);
-        }
-    }
-
-    /**
-     * Hands each object of a JSON array response to {@code each} as it is read (one tree at a time), bounded in bytes
-     * and count; returns the count.
-     */
-    private int readJsonArray(HttpResponse<?> r, InputStream body, java.util.function.Consumer<ObjectNode> each)
-            throws IOException {
-        int count = 0;
-        InputStream in = new BoundedInputStream(watched(body, r), limits.maxJsonBytes(),
-                () -> new DicomWebProtocolException(describe(r) + ": JSON response larger than "
-                        + limits.maxJsonBytes() + " bytes"));
-        try (JsonParser p = MAPPER.getFactory().createParser(in)) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                return 0; // an empty body: no matches
-            }
-            if (t != JsonToken.START_ARRAY) {
-                throw new DicomWebProtocolException(describe(r) + ": expected a JSON array of datasets");
-            }
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t != JsonToken.START_OBJECT) {
-                    throw new DicomWebProtocolException(describe(r) + ": expected a JSON array of datasets");
-                }
-                if (count >= limits.maxResults()) {
-                    throw new DicomWebProtocolException(describe(r) + ": more than " + limits.maxResults()
-                            + " datasets in the response");
-                }
-                each.accept(MAPPER.readTree(p));
-                count++;
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new DicomWebProtocolException(describe(r) + ": malformed JSON: " + e.getOriginalMessage(), e);
-        }
-        return count;
-    }
-
-    /** A DICOM JSON object as a dataset; elements given by BulkDataURI are left out and listed in {@code refs}. */
-    private static DicomObject toDataset(ObjectNode node, List<BulkDataReference> refs, HttpResponse<?> r) {
-        try {
-            stripBulkData(node, "", refs, 0);
-            return DicomJson.read(node.toString());
-        } catch (DicomParseException | IllegalArgumentException e) {
-            throw new DicomWebProtocolException(describe(r) + ": not a DICOM JSON dataset: "
-                    + (e instanceof DicomParseException d ? d.reason() : e.getMessage()), e);
-        }
-    }
-
-    private static void stripBulkData(ObjectNode node, String path, List<BulkDataReference> refs, int depth) {
-        if (depth > 64) {
-            throw new DicomWebProtocolException("DICOM JSON nested deeper than 64 sequences");
-        }
-        List<String> remove = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> f = it.next();
-            JsonNode el = f.getValue();
-            String here = path.isEmpty() ? f.getKey() : path + "/" + f.getKey();
-            if (el.has("BulkDataURI")) {
-                VR vr = VR.fromName(el.path("vr").asText("")).orElse(VR.UN);
-                refs.add(new BulkDataReference(here, vr, el.get("BulkDataURI").asText()));
-                remove.add(f.getKey());
-            } else if (el.path("Value").isArray() && "SQ".equals(el.path("vr").asText())) {
-                int i = 0;
-                for (JsonNode item : el.get("Value")) {
-                    if (item instanceof ObjectNode o) {
-                        stripBulkData(o, here + "/" + i, refs, depth + 1);
-                    }
-                    i++;
-                }
-            }
-        }
-        remove.forEach(node::remove);
-    }
-
-    /**
-     * Reading the response failed (it broke off, or stalled longer than the read timeout): an IOException of the
-     * network, kept apart from the handler's own I/O failures, carrying the exception to throw.
-     */
-    private static final class BrokenResponse extends IOException {
-        private static final long serialVersionUID = 1L;
-        private final transient DicomWebConnectionException exception;
-
-        BrokenResponse(DicomWebConnectionException exception) {
-            super(exception.getMessage());
-            this.exception = exception;
-        }
-    }
-
-    /**
-     * The body, failing a read that waits longer than the read timeout: {@code java.net.http}'s request timeout ends
-     * when the headers arrive, so a server that stalls mid-body would otherwise block the reader forever.
-     */
-    private InputStream watched(InputStream body, HttpResponse<?> r) {
-        if (body instanceof IdleTimeoutInputStream) {
-            return body;
-        }
-        return new IdleTimeoutInputStream(body, r);
-    }
-
-    private final class IdleTimeoutInputStream extends InputStream {
-        private final InputStream in;
-        private final HttpResponse<?> response;
-        private volatile boolean timedOut;
-
-        IdleTimeoutInputStream(InputStream in, HttpResponse<?> response) {
-            this.in = in;
-            this.response = response;
-        }
-
-        private <T> T guarded(IoCall<T> call) throws IOException {
-            Thread reader = Thread.currentThread();
-            AtomicInteger state = new AtomicInteger(); // 0 reading, 1 done, 2 timed out
-            ScheduledFuture<?> alarm;
-            try {
-                alarm = watchdog.schedule(() -> {
-                    synchronized (state) {
-                        if (state.compareAndSet(0, 2)) {
-                            timedOut = true;
-                            try {
-                                in.close(); // cancels the exchange
-                            } catch (IOException ignored) {
-                                // closing is best effort
-                            }
-                            reader.interrupt(); // wakes a reader blocked waiting for the next buffer
-                        }
-                    }
-                }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                throw new IllegalStateException("the DICOMweb client is closed", e);
-            }
-            try {
-                return call.run();
-            } catch (IOException e) {
-                if (state.get() == 2 || timedOut) {
-                    throw new BrokenResponse(new DicomWebConnectionException(describe(response)
-                            + ": the server sent nothing for " + seconds(readTimeout), e));
-                }
-                if (e instanceof BrokenResponse) {
-                    throw e;
-                }
-                throw new BrokenResponse(new DicomWebConnectionException(describe(response)
-                        + ": the response broke off" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
-                        e));
-            } finally {
-                alarm.cancel(false);
-                if (!state.compareAndSet(0, 1)) {
-                    synchronized (state) {
-                        Thread.interrupted(); // the alarm has interrupted this thread: clear that wake-up
-                    }
-                }
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            return guarded(in::read);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return guarded(() -> in.read(b, off, len));
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
-
-    @FunctionalInterface
-    private interface IoCall<T> {
-        T run() throws IOException;
-    }
-
-    /** Fails once more than {@code max} bytes were read. */
-    private static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private final long max;
-        private final java.util.function.Supplier<DicomWebProtocolException> tooLarge;
-        private long count;
-
-        BoundedInputStream(InputStream in, long max, java.util.function.Supplier<DicomWebProtocolException> tooLarge) {
-            this.in = in;
-            this.max = max;
-            this.tooLarge = tooLarge;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0 && ++count > max) {
-                throw tooLarge.get();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, (int) Math.min(len, max - count + 1));
-            if (n > 0) {
-                count += n;
-                if (count > max) {
-                    throw tooLarge.get();
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 
