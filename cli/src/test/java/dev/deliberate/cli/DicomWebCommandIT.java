@@ -148,7 +148,7 @@ class DicomWebCommandIT extends InProcessCli {
         Files.writeString(in.resolve("README.txt"), "not DICOM");
         assertEquals(0, run("dicom", "web", "store", in.toString(), PYDICOM.resolve("CT_small.dcm").toString(),
                 "--url", url(), "--basic", basic()), err());
-        assertEquals("stored 3 of 3 files (1 non-DICOM files skipped)\n", out());
+        assertEquals("stored 3 of 3 files (1 non-DICOM file skipped)\n", out());
         assertFalse(err().contains(password), err());
 
         assertEquals(0, run("dicom", "web", "search", "--url", url(), "--basic", basic(), "--match",
@@ -165,7 +165,7 @@ class DicomWebCommandIT extends InProcessCli {
         Path out = dir.resolve("got");
         assertEquals(0, run("dicom", "web", "get", "--url", url(), "--basic", basic(), "--study", CT_STUDY, "--out",
                 out.toString()), err());
-        assertTrue(out().matches("retrieved 1 instances \\(0\\.0 MB\\) into " + Pattern.quote(out.toString())
+        assertTrue(out().matches("retrieved 1 instance \\(0\\.0 MB\\) into " + Pattern.quote(out.toString())
                 + " in \\d+\\.\\d s\n"), out());
         assertArrayEquals(storedFile(CT_SOP), Files.readAllBytes(out.resolve(CT_SOP + ".dcm")));
         try (var s = Files.list(out)) {

@@ -624,7 +624,13 @@ public final class DicomWebClient implements AutoCloseable {
                 return;
             }
         }
-        throw DicomWebStatusException.of(r.request().method(), r.request().uri(), status, serverMessage(r));
+        String message = serverMessage(r);
+        if (status >= 300 && status < 400) {
+            // redirects are not followed (credentials stay with the configured service): say where it points
+            message = r.headers().firstValue("Location").map(l -> "redirected to " + ResponseBodies.clean(
+                    redact(r.request().uri().resolve(l.strip())))).orElse(message);
+        }
+        throw DicomWebStatusException.of(r.request().method(), r.request().uri(), status, message);
     }
 
     /** What the server said about an error (bounded, one line), or empty. */

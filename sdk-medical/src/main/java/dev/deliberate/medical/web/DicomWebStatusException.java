@@ -63,6 +63,11 @@ public class DicomWebStatusException extends DicomWebException {
 
     static String reasonPhrase(int status) {
         return switch (status) {
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";

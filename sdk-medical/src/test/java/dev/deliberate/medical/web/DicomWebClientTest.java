@@ -136,6 +136,10 @@ class DicomWebClientTest {
         });
         routes.put("/dicom-web/series", ex -> send(ex, 400, "text/plain", "bad\nquery\u0007 key"));
         routes.put("/dicom-web/instances", ex -> send(ex, 500, "text/html", "<html>boom</html>"));
+        routes.put("/dicom-web/studies/1.2.3/metadata", ex -> {
+            ex.getResponseHeaders().set("Location", "https://elsewhere.example/dicom-web/studies/1.2.3/metadata?x=1");
+            send(ex, 301, "text/plain", "");
+        });
         try (DicomWebClient web = DicomWebClient.builder(root()).build()) {
             DicomWebUnavailableException busy = assertThrows(DicomWebUnavailableException.class,
                     () -> web.search(QidoQuery.studies().match("PatientName", "Secret^Name")));
@@ -148,6 +152,10 @@ class DicomWebClientTest {
             DicomWebStatusException boom = assertThrows(DicomWebStatusException.class,
                     () -> web.search(QidoQuery.instances()));
             assertEquals("GET " + root() + "/instances: HTTP 500 Internal Server Error", boom.getMessage());
+            DicomWebStatusException moved = assertThrows(DicomWebStatusException.class,
+                    () -> web.metadata(WadoTarget.study("1.2.3")));
+            assertEquals("GET " + root() + "/studies/1.2.3/metadata: HTTP 301 Moved Permanently: redirected to "
+                    + "https://elsewhere.example/dicom-web/studies/1.2.3/metadata", moved.getMessage());
         }
     }
 

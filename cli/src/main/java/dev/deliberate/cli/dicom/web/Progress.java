@@ -45,8 +45,9 @@ final class Progress implements TransferListener {
         if (now - start < FIRST_NANOS || (!live && shown && now - lastShown < EVERY_NANOS)) {
             return;
         }
-        String line = String.format(Locale.ROOT, "deliberate: %s %,d%s instances (%,.1f MB)", verb, instances,
-                total > 0 ? " of " + String.format(Locale.ROOT, "%,d", total) : "", bytes / 1e6);
+        String line = String.format(Locale.ROOT, "deliberate: %s %,d%s %s (%,.1f MB)", verb, instances,
+                total > 0 ? " of " + String.format(Locale.ROOT, "%,d", total) : "",
+                (total > 0 ? total : instances) == 1 ? "instance" : "instances", bytes / 1e6);
         if (live) {
             err.print("\r" + line);
         } else {

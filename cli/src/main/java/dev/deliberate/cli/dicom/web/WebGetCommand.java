@@ -72,8 +72,8 @@ public final class WebGetCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
-        o.println(String.format(Locale.ROOT, "retrieved %d instances (%,.1f MB) into %s in %.1f s", files.size(),
-                bytes / 1e6, out, seconds));
+        o.println(String.format(Locale.ROOT, "retrieved %d %s (%,.1f MB) into %s in %.1f s", files.size(),
+                files.size() == 1 ? "instance" : "instances", bytes / 1e6, out, seconds));
         o.flush();
         return 0;
     }

@@ -78,9 +78,11 @@ public final class WebStoreCommand implements Callable<Integer> {
                     : f.sopInstanceUid()) + " (failure reason " + f.failureReasonHex() + ")");
         }
         long warned = r.stored().stream().filter(s -> s.warningReason().isPresent()).count();
-        out.println("stored " + r.stored().size() + " of " + files.size() + " files" + (r.failed().isEmpty() ? ""
-                : ", " + r.failed().size() + " failed") + (warned == 0 ? "" : ", " + warned + " with warnings")
-                + (skipped == 0 ? "" : " (" + skipped + " non-DICOM files skipped)"));
+        out.println("stored " + r.stored().size() + " of " + files.size() + (files.size() == 1 ? " file" : " files")
+                + (r.failed().isEmpty() ? "" : ", " + r.failed().size() + " failed")
+                + (warned == 0 ? "" : ", " + warned + " with warnings")
+                + (skipped == 0 ? "" : " (" + skipped + (skipped == 1 ? " non-DICOM file" : " non-DICOM files")
+                        + " skipped)"));
         out.flush();
         err.flush();
         return r.failed().isEmpty() ? 0 : 1;

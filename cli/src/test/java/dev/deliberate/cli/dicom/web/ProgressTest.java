@@ -36,7 +36,7 @@ class ProgressTest {
         now = 3_100_000_000L;
         p.progress(2, 2_000_000);
         p.done();
-        assertEquals("\rdeliberate: received 1 instances (1.0 MB)\rdeliberate: received 2 instances (2.0 MB)\n",
+        assertEquals("\rdeliberate: received 1 instance (1.0 MB)\rdeliberate: received 2 instances (2.0 MB)\n",
                 text.toString());
     }
 }
