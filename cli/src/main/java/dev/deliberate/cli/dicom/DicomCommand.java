@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DeidCommand.class,
             RenderCommand.class,
             SrCommand.class,
+            dev.deliberate.cli.dicom.web.WebCommand.class,
         })
 public final class DicomCommand implements Runnable {
 
