@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
+            dev.deliberate.cli.core.EvalCommand.class,
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

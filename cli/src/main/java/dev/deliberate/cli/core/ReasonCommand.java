@@ -13,6 +13,8 @@ import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
+import dev.deliberate.core.profile.DomainProfile;
+import dev.deliberate.core.profile.SafetyRules;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,12 @@ public final class ReasonCommand implements Callable<Integer> {
                     + " this takes effect only with a GPU build of the binding (see docs/reasoning.md).")
     int gpuLayers;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "A domain profile bundle: its system prompt, glossary, examples, answer schema and default"
+                    + " budgets shape the request (options given here override its budgets); its safety rules judge"
+                    + " the answer. See docs/profiles.md.")
+    Path profile;
+
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "The question (several words are joined).")
     List<String> prompt;
 
@@ -96,6 +104,7 @@ public final class ReasonCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
         AnswerFormat format = schema == null ? AnswerFormat.text() : readSchema(schema);
+        DomainProfile domain = profile == null ? null : loadProfile(profile);
         Sampling sampling = Sampling.defaults();
         if (temperature != null) {
             sampling = sampling.withTemperature(temperature);
@@ -123,17 +132,7 @@ public final class ReasonCommand implements Callable<Integer> {
         }); ReasoningModel m = ReasoningModels.open(locator, options)) {
             dev.deliberate.testmodel.TestModelPreset.ofModelName(m.info().modelId()).ifPresent(p -> err.println(
                     "note: " + locator + " is a generated test model with RANDOM weights: its words are random"));
-            ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
-                    : ThinkingBudget.tokens(thinkingBudget);
-            if (deadline != null) {
-                budget = budget.within(deadline); // counts from the call's start, not from loading
-            }
-            ReasoningRequest.Builder b = ReasoningRequest.builder().thinkingBudget(budget).answerMaxTokens(answerBudget)
-                    .answerFormat(format).sampling(sampling);
-            if (system != null) {
-                b.system(system);
-            }
-            ReasoningRequest request = b.user(String.join(" ", prompt)).build();
+            ReasoningRequest request = request(domain, format, sampling);
             ReasoningOutput.Streaming streaming = json ? null : ReasoningOutput.streaming(out, Terminal.isInteractive());
             ReasoningCall call;
             try {
@@ -143,6 +142,11 @@ public final class ReasonCommand implements Callable<Integer> {
             }
             running.set(call);
             Reasoning r = call.join();
+            if (domain != null && r.answerJson().isPresent()) {
+                SafetyRules.SafetyVerdict verdict = domain.safety().judge(r.answerJson().get());
+                verdict.violations().forEach(v -> err.println("safety (" + domain.id() + "): VIOLATION: " + v));
+                verdict.escalations().forEach(v -> err.println("safety (" + domain.id() + "): ESCALATE: " + v));
+            }
             if (json) {
                 out.println(ReasoningOutput.json(new ObjectMapper(), r).toString());
                 out.flush();
@@ -161,8 +165,50 @@ public final class ReasonCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The request: from the profile when one is given (this command's options override its budgets). */
+    private ReasoningRequest request(DomainProfile domain, AnswerFormat format, Sampling sampling) {
+        String question = String.join(" ", prompt);
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        ReasoningRequest.Builder b;
+        ThinkingBudget budget;
+        if (domain != null) {
+            ReasoningRequest base = domain.request(question);
+            b = base.toBuilder();
+            budget = base.thinkingBudget();
+            if (thinkingBudget != null) {
+                budget = new ThinkingBudget(thinkingBudget, budget.deadline(), budget.timeout());
+            }
+            if (parsed.hasMatchedOption("--answer-budget")) {
+                b.answerMaxTokens(answerBudget);
+            }
+        } else {
+            b = ReasoningRequest.builder().answerMaxTokens(answerBudget).answerFormat(format);
+            if (system != null) {
+                b.system(system);
+            }
+            b.user(question);
+            budget = thinkingBudget == null ? ThinkingBudget.unlimited() : ThinkingBudget.tokens(thinkingBudget);
+        }
+        if (deadline != null) {
+            budget = budget.within(deadline); // counts from the call's start, not from loading
+        }
+        return b.thinkingBudget(budget).sampling(sampling).build();
+    }
+
+    private static DomainProfile loadProfile(Path dir) {
+        try {
+            return DomainProfile.load(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void checkOptions() {
         CommandLine cl = spec.commandLine();
+        if (profile != null && (schema != null || system != null)) {
+            throw new CommandLine.ParameterException(cl, "--profile brings its own system prompt and answer schema:"
+                    + " do not combine it with --schema or --system");
+        }
         if (thinkingBudget != null && thinkingBudget < 0) {
             throw new CommandLine.ParameterException(cl, "--thinking-budget must be >= 0, got " + thinkingBudget);
         }

@@ -1,0 +1,26 @@
+package dev.deliberate.eval;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What a run records of a setting: enough to reproduce it and to compare runs.
+ *
+ * @param label          the setting's label
+ * @param model          the model id (or locator)
+ * @param modelSha256    the model file's SHA-256 for local models, else empty text
+ * @param thinkingBudget the thinking budget when the setting set one
+ * @param deadlineMillis the thinking deadline in ms when the setting set one
+ */
+public record SettingInfo(String label, String model, String modelSha256, OptionalInt thinkingBudget,
+        Optional<Long> deadlineMillis) {
+    /** Validates. */
+    public SettingInfo {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(modelSha256, "modelSha256");
+        Objects.requireNonNull(thinkingBudget, "thinkingBudget");
+        Objects.requireNonNull(deadlineMillis, "deadlineMillis");
+    }
+}
