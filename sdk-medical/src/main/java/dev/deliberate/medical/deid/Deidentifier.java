@@ -155,6 +155,8 @@ public final class Deidentifier {
         final Family family;
         final boolean enhanced;
         final IdentifierMasker masker;
+        /** For the residual check of kept text: people's names and patient identifiers (not the institution). */
+        final IdentifierMasker personMasker;
         final int dateShiftDays;
         final DeidentificationReport.Collector report = new DeidentificationReport.Collector();
         /** The dataset's own UIDs (not the standard's), which must not survive inside text. */
@@ -164,6 +166,7 @@ public final class Deidentifier {
             family = family(top.getString(Tags.SOPClassUID).orElse(""));
             enhanced = top.contains(Tags.SharedFunctionalGroupsSequence);
             masker = IdentifierMasker.of(top, !policy.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY));
+            personMasker = IdentifierMasker.of(top, false);
             byte[] h = uidsHmac("dateshift:" + top.getString(Tags.PatientID).orElse(""));
             int v = ((h[0] & 0xFF) << 24 | (h[1] & 0xFF) << 16 | (h[2] & 0xFF) << 8 | (h[3] & 0xFF)) >>> 1;
             dateShiftDays = 1 + v % 3650;
@@ -236,8 +239,8 @@ public final class Deidentifier {
             + "carry UIDs, host and file names";
     static final String DESCRIPTOR_REASON = "SDK rule: free-text explanation not listed in PS3.15 E.1-1, treated as "
             + "a descriptor (X; C under Clean Descriptors)";
-    static final String RESIDUAL_REASON = "SDK rule: kept text contained an identifier or UID of this dataset; "
-            + "masked";
+    static final String RESIDUAL_REASON = "SDK rule: kept text contained a person's name, a patient identifier or a "
+            + "UID of this dataset; masked";
 
     static boolean isOverlay(int tag) {
         return ((tag >>> 16) & 0xFF01) == 0x6000;
@@ -332,7 +335,7 @@ public final class Deidentifier {
             run.record(e.tag(), DeidentificationReport.Action.KEPT, reason);
             return e;
         }
-        String masked = maskUids(run.masker.maskIdentifiers(text.get()), run);
+        String masked = maskUids(run.personMasker.maskIdentifiers(text.get()), run);
         if (masked.equals(text.get())) {
             run.record(e.tag(), DeidentificationReport.Action.KEPT, reason);
             return e;
