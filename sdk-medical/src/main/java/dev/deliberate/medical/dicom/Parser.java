@@ -1,6 +1,5 @@
 package dev.deliberate.medical.dicom;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,23 +66,38 @@ final class Parser {
                 ts = checkAgainstData(ts, dataStart);
             }
         }
+        ByteInput original = in;
         if (ts.deflated()) {
-            in = ByteInput.of(inflate(), in.file, true);
+            in = inflated();
         }
         explicit = ts.explicitVR();
         bigEndian = ts.bigEndian();
-        DicomObject dataset = readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
-        return new DicomFile(meta, dataset, ts);
+        boolean failed = true;
+        try {
+            DicomObject dataset = readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
+            failed = false;
+            return new DicomFile(meta, dataset, ts);
+        } finally {
+            finishInflated(original, failed);
+        }
     }
 
     /** Reads a bare dataset in a known transfer syntax (as in DIMSE messages). */
     DicomObject readDataset(TransferSyntax ts) throws IOException {
+        ByteInput original = in;
         if (ts.deflated()) {
-            in = ByteInput.of(inflate(), in.file, true);
+            in = inflated();
         }
         explicit = ts.explicitVR();
         bigEndian = ts.bigEndian();
-        return readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
+        boolean failed = true;
+        try {
+            DicomObject dataset = readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
+            failed = false;
+            return dataset;
+        } finally {
+            finishInflated(original, failed);
+        }
     }
 
     private static boolean isVR(int a, int b) {
@@ -149,32 +163,104 @@ final class Parser {
         return new DicomObject(DicomObject.sortedUnique(list), -1);
     }
 
-    private byte[] inflate() throws IOException {
-        byte[] raw = in.rest();
-        Inflater inf = new Inflater(true);
-        try {
-            inf.setInput(raw);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    (int) Math.min(Math.min(raw.length * 4L, opt.maxInflatedLength()), 1 << 26) + 1);
-            byte[] chunk = new byte[64 * 1024];
-            while (!inf.finished()) {
-                int n = inf.inflate(chunk);
-                if (n == 0) {
-                    if (inf.needsInput() || inf.needsDictionary()) {
-                        break; // truncated stream: parse what there is; the parser reports the cut
-                    }
+    /** Inflated datasets up to this size are kept in memory; larger ones are spilled to a temporary file. */
+    static final long IN_MEMORY_INFLATE = 16L << 20;
+
+    /**
+     * Inflates the rest of the input by streaming, against {@link DicomReadOptions#maxInflatedLength()}: a first pass
+     * only counts (constant memory, so a deflate bomb is rejected as soon as it passes the bound, having held nothing),
+     * a second pass writes the inflated dataset into an array of exactly that size or, above
+     * {@link #IN_MEMORY_INFLATE}, into a temporary file that the parser then reads like any file, so bulk values stay
+     * on disk and only the header sits on the heap.
+     */
+    private ByteInput inflated() throws IOException {
+        ByteInput source = in;
+        long size = inflate(source, null);
+        if (size <= IN_MEMORY_INFLATE) {
+            byte[] out = new byte[(int) size];
+            long n = inflate(source, new java.io.OutputStream() {
+                int at;
+
+                @Override
+                public void write(int b) {
+                    out[at++] = (byte) b;
                 }
-                out.write(chunk, 0, n);
-                if (out.size() > opt.maxInflatedLength()) {
-                    throw error("deflated dataset inflates to more than " + opt.maxInflatedLength() + " bytes",
-                            in.pos, null);
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    if (at + len > out.length) {
+                        throw new IllegalStateException("the deflated data changed while it was read");
+                    }
+                    System.arraycopy(b, off, out, at, len);
+                    at += len;
+                }
+            });
+            if (n != size) {
+                throw error("the deflated data changed while it was read", source.pos, null);
+            }
+            return ByteInput.of(out, source.file, true);
+        }
+        InflatedSpill spill = InflatedSpill.create();
+        try {
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(
+                    spill.file()), 1 << 16)) {
+                if (inflate(source, out) != size) {
+                    throw error("the deflated data changed while it was read", source.pos, null);
                 }
             }
-            return out.toByteArray();
+            return ByteInput.openSpill(spill, source.file);
+        } catch (IOException | RuntimeException e) {
+            spill.release();
+            throw e;
+        }
+    }
+
+    /** Inflates from source.pos to the end into out (or only counts, when out is null); returns the length. */
+    private long inflate(ByteInput source, java.io.OutputStream out) throws IOException {
+        Inflater inf = new Inflater(true);
+        try (java.io.InputStream raw = source.restStream()) {
+            byte[] rbuf = new byte[64 * 1024];
+            byte[] obuf = new byte[256 * 1024];
+            long total = 0;
+            while (!inf.finished()) {
+                if (inf.needsInput()) {
+                    int r = raw.read(rbuf);
+                    if (r < 0) {
+                        break; // truncated stream: parse what there is; the parser reports the cut
+                    }
+                    inf.setInput(rbuf, 0, r);
+                    continue;
+                }
+                if (inf.needsDictionary()) {
+                    break;
+                }
+                int n = inf.inflate(obuf);
+                total += n;
+                if (total > opt.maxInflatedLength()) {
+                    throw error("deflated dataset inflates to more than " + opt.maxInflatedLength() + " bytes",
+                            source.pos, null);
+                }
+                if (out != null && n > 0) {
+                    out.write(obuf, 0, n);
+                }
+            }
+            return total;
         } catch (DataFormatException e) {
-            throw new DicomParseException("corrupt deflate data: " + e.getMessage(), in.file, in.pos, null, e);
+            throw new DicomParseException("corrupt deflate data: " + e.getMessage(), source.file, source.pos, null, e);
         } finally {
             inf.end();
+        }
+    }
+
+    /** Closes an inflated copy after parsing; deletes it at once when no value refers to it. */
+    private void finishInflated(ByteInput original, boolean failed) throws IOException {
+        if (in == original) {
+            return;
+        }
+        ByteInput inflatedInput = in;
+        inflatedInput.close();
+        if (failed || !inflatedInput.bulkHanded) {
+            inflatedInput.spill().ifPresent(InflatedSpill::release);
         }
     }
 
@@ -330,7 +416,7 @@ final class Parser {
         int n = (int) len;
         if (vr.isBulk() && in.isFile() && !bigEndian && (len > opt.bulkDataThreshold() || tag == PIXEL_DATA
                 || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_PIXEL_DATA || tag == WAVEFORM_DATA)) {
-            BulkData bulk = BulkData.ofFile(in.file, in.pos, len);
+            BulkData bulk = in.bulk(in.pos, len);
             in.pos += len;
             return DicomElement.ofBulkData(tag, vr, bulk);
         }
@@ -544,7 +630,7 @@ final class Parser {
                 continue;
             }
             if (in.isFile()) {
-                fragments.add(BulkData.ofFile(in.file, in.pos, ilen));
+                fragments.add(in.bulk(in.pos, ilen));
                 in.pos += ilen;
             } else {
                 fragments.add(BulkData.ofBytes(in.bytes((int) ilen, tag)));
