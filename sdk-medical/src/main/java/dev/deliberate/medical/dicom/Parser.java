@@ -18,6 +18,7 @@ final class Parser {
     private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     private static final int DOUBLE_PIXEL_DATA = 0x7FE00009;
     private static final int WAVEFORM_DATA = 0x54001010;
+    private static final DicomElement[] NO_ELEMENTS = new DicomElement[0];
 
     private ByteInput in;
     private final DicomReadOptions opt;
@@ -98,6 +99,25 @@ final class Parser {
         } finally {
             finishInflated(original, failed);
         }
+    }
+
+    /** Consumes an item delimiter (FFFE,E00D) with length 0 that follows at once: an empty undefined-length item. */
+    private boolean emptyUndefinedItem() throws IOException {
+        if (in.remaining() < 8) {
+            return false;
+        }
+        long p = in.pos;
+        boolean delimiter = bigEndian
+                ? in.peek(p) == 0xFF && in.peek(p + 1) == 0xFE && in.peek(p + 2) == 0xE0 && in.peek(p + 3) == 0x0D
+                : in.peek(p) == 0xFE && in.peek(p + 1) == 0xFF && in.peek(p + 2) == 0x0D && in.peek(p + 3) == 0xE0;
+        if (!delimiter || in.peek(p + 4) != 0 || in.peek(p + 5) != 0 || in.peek(p + 6) != 0 || in.peek(p + 7) != 0) {
+            return false;
+        }
+        if (++elementCount > opt.maxElements()) {
+            throw error("more than " + opt.maxElements() + " elements", p, null);
+        }
+        in.pos = p + 8;
+        return true;
     }
 
     private static boolean isVR(int a, int b) {
@@ -551,7 +571,11 @@ final class Parser {
                     throw error("more than " + opt.maxItems() + " items in a sequence", itemStart, tag);
                 }
                 DicomObject item;
-                if (ilen == UNDEFINED) {
+                if (ilen == 0) {
+                    item = new DicomObject(NO_ELEMENTS, itemStart); // empty items are common and cost nothing more
+                } else if (ilen == UNDEFINED && emptyUndefinedItem()) {
+                    item = new DicomObject(NO_ELEMENTS, itemStart);
+                } else if (ilen == UNDEFINED) {
                     item = readDataset(-1, depth + 1, cs, true, itemStart);
                     if (end >= 0 && in.pos > end) {
                         throw error("item overruns its sequence, which ends at " + end, itemStart, tag);
