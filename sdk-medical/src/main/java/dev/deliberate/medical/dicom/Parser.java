@@ -187,43 +187,25 @@ final class Parser {
     static final long IN_MEMORY_INFLATE = 16L << 20;
 
     /**
-     * Inflates the rest of the input by streaming, against {@link DicomReadOptions#maxInflatedLength()}: a first pass
-     * only counts (constant memory, so a deflate bomb is rejected as soon as it passes the bound, having held nothing),
-     * a second pass writes the inflated dataset into an array of exactly that size or, above
-     * {@link #IN_MEMORY_INFLATE}, into a temporary file that the parser then reads like any file, so bulk values stay
-     * on disk and only the header sits on the heap.
+     * Inflates the rest of the input by streaming, against {@link DicomReadOptions#maxInflatedLength()}. A dataset of
+     * at most {@link #IN_MEMORY_INFLATE} bytes is kept in memory (one pass). A larger one is only counted by the first
+     * pass (so a deflate bomb is rejected as soon as it passes the bound, having held no more than that), then
+     * inflated again into a temporary file that the parser reads like any file: bulk values stay on disk and only the
+     * header sits on the heap.
      */
     private ByteInput inflated() throws IOException {
         ByteInput source = in;
-        long size = inflate(source, null);
-        if (size <= IN_MEMORY_INFLATE) {
-            byte[] out = new byte[(int) size];
-            long n = inflate(source, new java.io.OutputStream() {
-                int at;
-
-                @Override
-                public void write(int b) {
-                    out[at++] = (byte) b;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    if (at + len > out.length) {
-                        throw new IllegalStateException("the deflated data changed while it was read");
-                    }
-                    System.arraycopy(b, off, out, at, len);
-                    at += len;
-                }
-            });
-            if (n != size) {
-                throw error("the deflated data changed while it was read", source.pos, null);
-            }
-            return ByteInput.of(out, source.file, true);
+        // Pass 1 keeps the first IN_MEMORY_INFLATE bytes and only counts the rest: a small dataset is done in one pass;
+        // a bomb is rejected when it passes the bound, having held no more than that.
+        Head head = new Head((int) Math.min(IN_MEMORY_INFLATE, opt.maxInflatedLength()));
+        long size = inflate(source, head);
+        if (size <= head.buf.length) {
+            return ByteInput.of(java.util.Arrays.copyOf(head.buf, (int) size), source.file, true);
         }
         InflatedSpill spill = InflatedSpill.create();
         try {
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(
-                    spill.file()), 1 << 16)) {
+                    spill.file()), 1 << 18)) {
                 if (inflate(source, out) != size) {
                     throw error("the deflated data changed while it was read", source.pos, null);
                 }
@@ -232,6 +214,32 @@ final class Parser {
         } catch (IOException | RuntimeException e) {
             spill.release();
             throw e;
+        }
+    }
+
+    /** Keeps the first bytes written, counts the others. */
+    private static final class Head extends java.io.OutputStream {
+        final byte[] buf;
+        int at;
+
+        Head(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            if (at < buf.length) {
+                buf[at++] = (byte) b;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            int n = Math.min(len, buf.length - at);
+            if (n > 0) {
+                System.arraycopy(b, off, buf, at, n);
+                at += n;
+            }
         }
     }
 
