@@ -275,7 +275,7 @@ public final class StudyDeidentifier implements AutoCloseable {
             throw e;
         }
         synchronized (this) {
-            addToDirectory(d);
+            addToDirectory(d, patientPseudonym(instance.dataset(), d.file().dataset()));
             succeeded(d, new Outcome(source, Status.WRITTEN, Optional.of(d.name()), "", flagged(d)));
         }
         return d;
@@ -539,14 +539,25 @@ public final class StudyDeidentifier implements AutoCloseable {
         }
     }
 
-    private void addToDirectory(Deidentified d) {
+    /**
+     * The DICOMDIR's patient key: the de-identified Patient ID when it has one, else a keyed pseudonym (HMAC under the
+     * run's key) of the source Patient ID, so the directory keeps the source's grouping of studies by patient without
+     * the ID; without a source ID, a pseudonym of the new Study UID.
+     */
+    private String patientPseudonym(DicomObject source, DicomObject deidentified) {
+        Optional<String> kept = deidentified.getString(Tags.PatientID).filter(s -> !s.isBlank());
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        String basis = source.getString(Tags.PatientID).filter(s -> !s.isBlank()).map(s -> "patient:" + s.strip())
+                .orElse("study:" + deidentified.getString(Tags.StudyInstanceUID).orElse(""));
+        return "ANON" + component(deid.uidRemapper().remap(basis));
+    }
+
+    private void addToDirectory(Deidentified d, String patientId) {
         DicomObject ds = d.file().dataset();
         String studyUid = ds.getString(Tags.StudyInstanceUID).orElse("");
         String seriesUid = ds.getString(Tags.SeriesInstanceUID).orElse("");
-        // Patients are told apart by a keyed pseudonym of the study (the patient's own ID was removed); instances of
-        // one study always share their patient record.
-        String patientId = ds.getString(Tags.PatientID).filter(s -> !s.isBlank())
-                .orElse("ANON" + component(studyUid).substring(0, 6));
         StudyNode p = patients.computeIfAbsent(patientId, k -> new StudyNode(DicomObject.builder()
                 .setString(Tags.PatientName, VR.PN, ds.getString(Tags.PatientName).orElse(""))
                 .setString(Tags.PatientID, VR.LO, k).build()));

@@ -140,4 +140,41 @@ class DeidLeaksIT {
         }
         assertFalse(d.contains(Tags.RetrieveURL));
     }
+
+    @org.junit.jupiter.api.Test
+    void theRegeneratedDicomdirPassesDciodvfyAndPydicomReadsItAsTheSourceWasRead() throws Exception {
+        PeerSupport.requireCommand("dciodvfy");
+        PeerSupport.requirePydicom();
+        Path src = PeerSupport.pydicomFile("dicomdirtests/DICOMDIR");
+        Path out = tmp.resolve("dd");
+        try (StudyDeidentifier run = StudyDeidentifier.builder(DeidentificationPolicy.basic("dicomdir-it-salt"))
+                .output(out).build()) {
+            run.add(src);
+            assertEquals(31, run.count(StudyDeidentifier.Status.WRITTEN), run.problems().toString());
+        }
+        PeerSupport.Result v = PeerSupport.run(List.of("dciodvfy", "-new", out.resolve("DICOMDIR").toString()), 60);
+        assertFalse((v.stdout() + v.stderr()).contains("Error"), v.stdout() + v.stderr());
+        String script = String.join("\n",
+                "import sys, pydicom",
+                "from pydicom.fileset import FileSet",
+                "for p in sys.argv[1:]:",
+                "    fs = FileSet(pydicom.dcmread(p))",
+                "    names = sorted(i.path for i in fs)",
+                "    for i in fs: i.load()",
+                "    patients = len({i.PatientID for i in fs})",
+                "    studies = len({i.StudyInstanceUID for i in fs})",
+                "    print(len(names), patients, studies, any('77654033' in n or 'CR1' in n for n in names))");
+        PeerSupport.Result p = PeerSupport.run(List.of(PeerSupport.PYTHON, "-c", script, src.toString(),
+                out.resolve("DICOMDIR").toString()), 120);
+        assertEquals(0, p.exitCode(), p.stderr());
+        String[] lines = p.stdout().strip().split("\n");
+        assertEquals("31 2 6 True", lines[0], "pydicom's view of the source: " + p.stdout());
+        String[] source = lines[0].split(" ");
+        String[] ours = lines[1].split(" ");
+        assertEquals(source[0], ours[0], "every instance is in the new DICOMDIR: " + p.stdout());
+        assertEquals(source[1], ours[1], "studies stay grouped by (pseudonymous) patient: " + p.stdout());
+        assertEquals(source[2], ours[2], "as many studies: " + p.stdout());
+        assertEquals("True", source[3]);
+        assertEquals("False", ours[3], "no input folder or file name left: " + p.stdout());
+    }
 }
