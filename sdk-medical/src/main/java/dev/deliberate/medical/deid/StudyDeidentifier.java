@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * {@code OUT/<study>/<series>/<instance>} (each component 8 characters of {@code A-Z2-7} from a hash of the replaced
  * UID, so valid PS3.10 file IDs); no input folder or file name survives. On {@link #close()} the run writes
  * {@code OUT/DICOMDIR} (when asked, or by default when a DICOMDIR was among the inputs), regenerated from the
- * de-identified instances, the report as JSON ({@value #REPORT_FILE} unless another path is given) and, only when a
+ * de-identified instances (those that earlier runs with the same key wrote into OUT included), the report as JSON ({@value #REPORT_FILE} unless another path is given) and, only when a
  * mapping file was named, the list of source and output names (which is identifying; it must not be inside OUT).
  *
  * <p>Thread-safe: several network associations may add instances to one run.
@@ -617,6 +617,55 @@ public final class StudyDeidentifier implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "[A-Z2-7]{8}/[A-Z2-7]{8}/[A-Z2-7]{8}");
+
+    /**
+     * Instances that earlier runs (with the same key) wrote into this output folder stay in the regenerated
+     * DICOMDIR, under the patient record the earlier DICOMDIR gave their study.
+     */
+    private void addEarlierRuns(Path out) throws IOException {
+        Map<String, String> patientOfStudy = new java.util.HashMap<>();
+        Path old = out.resolve("DICOMDIR");
+        if (Files.isRegularFile(old)) {
+            try {
+                for (DirectoryRecord p : Dicomdir.read(old, reader).roots()) {
+                    String pid = p.attributes().getString(Tags.PatientID).orElse("");
+                    for (DirectoryRecord st : p.children()) {
+                        st.attributes().getString(Tags.StudyInstanceUID).ifPresent(u -> patientOfStudy.put(u, pid));
+                    }
+                }
+            } catch (DeliberateException e) {
+                // an unreadable earlier DICOMDIR is replaced; its instances are still found below
+            }
+        }
+        List<Path> files;
+        try (Stream<Path> st = Files.walk(out, 3)) {
+            files = st.filter(Files::isRegularFile)
+                    .filter(f -> NAME.matcher(out.relativize(f).toString().replace('\\', '/')).matches())
+                    .filter(f -> !written.containsKey(out.relativize(f))).sorted().toList();
+        }
+        DicomReader headers = new DicomReader(reader.options().withStopBeforePixels(true));
+        for (Path f : files) {
+            try {
+                DicomFile df = headers.read(f);
+                DicomObject ds = df.dataset();
+                Path rel = out.relativize(f);
+                if (!nameFor(ds).equals(rel)) {
+                    continue; // not a file this SDK named
+                }
+                String study = ds.getString(Tags.StudyInstanceUID).orElse("");
+                String pid = patientOfStudy.getOrDefault(study, "ANON" + component(deid.uidRemapper().remap(
+                        "study:" + study)));
+                addToDirectory(new Deidentified(df, rel, new DeidentificationResult(ds, BurnedInAnnotation.UNKNOWN,
+                        0, 0, 0, 0, DeidentificationReport.empty())), pid);
+                written.put(rel, ds.getString(Tags.SOPInstanceUID).orElse(""));
+            } catch (DeliberateException e) {
+                // not readable as DICOM: not ours, left out of the directory
+            }
+        }
+    }
+
     private DicomFile dicomdir() {
         List<DirectoryRecord> roots = new ArrayList<>();
         for (StudyNode p : patients.values()) {
@@ -656,6 +705,7 @@ public final class StudyDeidentifier implements AutoCloseable {
         }
         if (output.isPresent() && !written.isEmpty() && (dicomdirMode == DicomdirMode.ALWAYS
                 || (dicomdirMode == DicomdirMode.AUTO && sawDicomdir))) {
+            addEarlierRuns(output.get());
             DicomWriter.standard().write(dicomdir(), output.get().resolve("DICOMDIR"));
         }
         if (reportFile.isPresent()) {

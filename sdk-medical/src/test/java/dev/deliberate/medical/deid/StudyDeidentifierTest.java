@@ -196,4 +196,25 @@ class StudyDeidentifierTest {
         String text = Files.readString(out.resolve("DICOMDIR"), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertFalse(text.contains("Quixley") || text.contains("88231477") || text.contains("1.2.9.1.1"), text);
     }
+
+    @Test
+    void aSecondRunIntoTheSameOutputKeepsTheEarlierInstancesInTheDicomdir() throws Exception {
+        Path out = tmp.resolve("out");
+        byte[] key = "two-runs-one-study".getBytes();
+        for (String sop : List.of("1.2.7.1.1", "1.2.7.1.2")) {
+            try (StudyDeidentifier run = StudyDeidentifier.builder(DeidentificationPolicy.basic(key)).output(out)
+                    .dicomdir(StudyDeidentifier.DicomdirMode.ALWAYS).build()) {
+                run.write(new DicomFile(DicomObject.empty(), instance("1.2.7", "1.2.7.1", sop),
+                        dev.deliberate.medical.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), "arrival " + sop);
+            }
+        }
+        Dicomdir dir = Dicomdir.read(out.resolve("DICOMDIR"));
+        assertEquals(List.of("PATIENT", "STUDY", "SERIES", "IMAGE", "IMAGE"), dir.allRecords().stream()
+                .map(DirectoryRecord::type).toList());
+        for (DirectoryRecord r : dir.allRecords()) {
+            if (r.type().equals("IMAGE")) {
+                assertTrue(Files.exists(dir.file(r).orElseThrow()));
+            }
+        }
+    }
 }
