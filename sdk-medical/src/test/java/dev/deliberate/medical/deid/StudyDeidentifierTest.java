@@ -217,4 +217,37 @@ class StudyDeidentifierTest {
             }
         }
     }
+
+    @Test
+    void instancesArrivingConcurrentlyAreAllWrittenAndCountedOnce() throws Exception {
+        Path out = tmp.resolve("out");
+        int threads = 4;
+        int each = 25;
+        try (StudyDeidentifier run = StudyDeidentifier.builder(DeidentificationPolicy.basic("concurrent-salt"))
+                .output(out).build()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int tt = t;
+                    futures.add(pool.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            run.write(new DicomFile(DicomObject.empty(), instance("1.2.8", "1.2.8." + tt,
+                                    "1.2.8." + tt + "." + i), dev.deliberate.medical.dicom.TransferSyntax
+                                    .EXPLICIT_VR_LITTLE_ENDIAN), "association " + tt);
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : futures) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(threads * each, run.count(StudyDeidentifier.Status.WRITTEN));
+            assertEquals(threads * each, run.report().entriesFor(Tags.SOPInstanceUID).get(0).count());
+        }
+        assertEquals(threads * each, files(out).size() - 1, "every instance once, plus the report");
+    }
 }
