@@ -1,17 +1,11 @@
 package dev.deliberate.cli.dicom;
 
-import dev.deliberate.core.DeliberateException;
-import dev.deliberate.medical.deid.BurnedInAnnotation;
 import dev.deliberate.medical.deid.BurnedInAnnotationHandling;
 import dev.deliberate.medical.deid.DeidentificationOption;
 import dev.deliberate.medical.deid.DeidentificationPolicy;
-import dev.deliberate.medical.deid.DeidentificationResult;
-import dev.deliberate.medical.deid.Deidentifier;
-import dev.deliberate.medical.dicom.DicomFile;
-import dev.deliberate.medical.dicom.DicomObject;
-import dev.deliberate.medical.dicom.DicomReader;
-import dev.deliberate.medical.dicom.DicomWriter;
-import dev.deliberate.medical.dicom.Tags;
+import dev.deliberate.medical.deid.DeidentificationReport;
+import dev.deliberate.medical.deid.SiteKey;
+import dev.deliberate.medical.deid.StudyDeidentifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,33 +16,40 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code deliberate dicom deid IN OUT [--salt S] [--option NAME]...}: de-identifies a file or a folder tree with the
- * PS3.15 Basic Profile, keeping the folder structure; each output is written atomically; a file that fails is
- * reported and skipped, the others are still written.
+ * {@code deliberate dicom deid IN OUT [--key-file F | --salt S] [--option NAME]...}: a thin layer over
+ * {@link StudyDeidentifier}. IN is a file, a folder tree or a DICOMDIR; OUT is a folder where every instance gets a
+ * name derived from its new UIDs (a single file may also go to a named OUT file). Exit code 0 only when something
+ * was written and nothing failed or was refused.
  */
 @Command(name = "deid", mixinStandardHelpOptions = true,
-        description = "De-identify DICOM files (PS3.15 Annex E Basic Profile) into OUT, keeping the folder structure.")
+        description = "De-identify DICOM files (PS3.15 Annex E Basic Profile) from IN (a file, folder or DICOMDIR) "
+                + "into OUT, named by their new UIDs; writes a JSON report of what was removed, replaced, kept, why.")
 public final class DeidCommand implements Callable<Integer> {
-    /** The deepest folder nesting walked. */
-    static final int MAX_FOLDER_DEPTH = 32;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "A DICOM file or a folder of them.")
+    @Parameters(index = "0", paramLabel = "IN", description = "A DICOM file, a folder of them, or a DICOMDIR.")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The output file, or folder (created).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "The output folder (created). For a single input "
+            + "file, a path that is not an existing folder is taken as the output file name.")
     Path out;
 
-    @Option(names = "--salt", paramLabel = "S", description = "Secret from which replacement UIDs are derived "
-            + "(at least 8 bytes). The same salt maps a UID to the same replacement in every run. Without it a random "
-            + "salt is used and UIDs will not match other runs.")
+    @Option(names = "--key-file", paramLabel = "F", description = "The site key file: created (permissions 0600) "
+            + "with a new random key on first use, read afterwards, so instances of one study de-identified in "
+            + "separate runs get the same replacement UIDs. Keep it secret and backed up.")
+    Path keyFile;
+
+    @Option(names = "--salt", paramLabel = "S", description = "A secret given inline (at least 8 bytes) instead of "
+            + "a key file (visible in the process list: prefer --key-file). Without either, a random secret is used "
+            + "and UIDs will not match other runs.")
     String salt;
 
     @Option(names = "--option", paramLabel = "NAME", description = "A profile option, repeatable: ${COMPLETION-"
@@ -59,6 +60,18 @@ public final class DeidCommand implements Callable<Integer> {
             + "(their pixels are NOT cleaned) instead of refusing them.")
     boolean allowBurnedIn;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Where the JSON report goes (default: "
+            + StudyDeidentifier.REPORT_FILE + " in OUT, or beside a single OUT file).")
+    Path report;
+
+    @Option(names = "--mapping", paramLabel = "FILE", description = "Also write a list of input and output names "
+            + "here (identifying; must not be inside OUT). Not written unless asked.")
+    Path mapping;
+
+    @Option(names = "--dicomdir", description = "Write OUT/DICOMDIR even when no DICOMDIR was among the inputs "
+            + "(it is regenerated by default when one was).")
+    boolean dicomdir;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,93 +79,92 @@ public final class DeidCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (keyFile != null && salt != null) {
+            throw new IllegalArgumentException("give --key-file or --salt, not both");
+        }
         byte[] secret;
-        if (salt == null) {
+        if (keyFile != null) {
+            boolean existed = Files.exists(keyFile);
+            secret = SiteKey.loadOrCreate(keyFile).bytes();
+            if (!existed) {
+                err.println("deliberate: created site key file " + keyFile + " (0600): keep it secret and backed up");
+            }
+        } else if (salt != null) {
+            secret = salt.getBytes(StandardCharsets.UTF_8);
+        } else {
             secret = new byte[32];
             new SecureRandom().nextBytes(secret);
-            err.println("deliberate: no --salt given: using a random salt; replacement UIDs will not match other runs");
-        } else {
-            secret = salt.getBytes(StandardCharsets.UTF_8);
+            err.println("deliberate: no --key-file or --salt given: using a random secret; replacement UIDs will not "
+                    + "match other runs");
         }
         DeidentificationPolicy policy = new DeidentificationPolicy(secret,
                 options.isEmpty() ? EnumSet.noneOf(DeidentificationOption.class) : EnumSet.copyOf(options),
-                allowBurnedIn ? BurnedInAnnotationHandling.FLAG : BurnedInAnnotationHandling.REFUSE,
-                java.util.Set.of());
-        Deidentifier deid = new Deidentifier(policy);
+                allowBurnedIn ? BurnedInAnnotationHandling.FLAG : BurnedInAnnotationHandling.REFUSE, Set.of());
         if (!Files.exists(in)) {
             throw new IllegalArgumentException("input does not exist: " + in);
         }
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("OUT must differ from IN: de-identification never overwrites its input");
         }
-        List<Path[]> jobs = new ArrayList<>();
-        if (Files.isDirectory(in)) {
-            if (out.toAbsolutePath().normalize().startsWith(in.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("OUT must not be inside IN");
-            }
-            try (Stream<Path> s = Files.walk(in, MAX_FOLDER_DEPTH)) {
-                s.filter(Files::isRegularFile).sorted().forEach(p -> jobs.add(new Path[] {p,
-                        out.resolve(in.relativize(p).toString())}));
-            }
-        } else {
-            jobs.add(new Path[] {in, Files.isDirectory(out) ? out.resolve(in.getFileName().toString()) : out});
+        boolean singleFileOut = Files.isRegularFile(in) && !Files.isDirectory(out)
+                && !in.getFileName().toString().equalsIgnoreCase("DICOMDIR");
+        StudyDeidentifier.Builder b = StudyDeidentifier.builder(policy)
+                .dicomdir(dicomdir ? StudyDeidentifier.DicomdirMode.ALWAYS : StudyDeidentifier.DicomdirMode.AUTO);
+        if (!singleFileOut) {
+            b.output(out);
         }
-        int written = 0;
-        int refused = 0;
-        int failed = 0;
-        int flagged = 0;
-        int skipped = 0;
-        for (Path[] job : jobs) {
-            if (!isPart10(job[0])) {
-                skipped++; // never copied: a non-DICOM file in a study folder may itself hold PHI
-                err.println("skipped (not a DICOM Part 10 file, not copied): " + job[0]);
-                continue;
+        Path reportPath = report != null ? report : singleFileOut
+                ? out.resolveSibling(out.getFileName() + "." + StudyDeidentifier.REPORT_FILE) : null;
+        if (reportPath != null) {
+            b.report(reportPath);
+        }
+        if (mapping != null) {
+            b.mapping(mapping);
+        }
+        StudyDeidentifier run = b.build();
+        try (run) {
+            if (singleFileOut) {
+                run.add(in, out);
+            } else {
+                run.add(in);
             }
-            try {
-                DicomFile f = DicomReader.standard().read(job[0]);
-                DeidentificationResult r = deid.deidentify(f.dataset());
-                DicomObject meta = f.fileMeta().toBuilder().remove(Tags.SourceApplicationEntityTitle)
-                        .remove(Tags.SendingApplicationEntityTitle).remove(Tags.ReceivingApplicationEntityTitle)
-                        .remove(Tags.PrivateInformationCreatorUID).remove(Tags.PrivateInformation).build();
-                Path target = job[1];
-                Path parent = target.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                DicomWriter.standard().write(new DicomFile(meta, r.dataset(), f.transferSyntax()), target);
-                written++;
-                if (r.burnedInAnnotation() == BurnedInAnnotation.YES) {
-                    flagged++;
-                    err.println("warning: " + job[0] + ": Burned In Annotation is YES; pixels were not cleaned");
-                }
-            } catch (dev.deliberate.medical.deid.BurnedInAnnotationException e) {
-                refused++;
-                err.println("refused: " + job[0] + ": " + e.getMessage());
-            } catch (DeliberateException | IOException | IllegalArgumentException e) {
-                failed++;
-                err.println("failed: " + job[0] + ": " + e.getMessage());
+        }
+        for (StudyDeidentifier.Outcome p : run.problems()) {
+            err.println(p.status().name().toLowerCase(Locale.ROOT) + ": " + p.source() + ": " + p.message());
+        }
+        int written = run.count(StudyDeidentifier.Status.WRITTEN);
+        int refused = run.count(StudyDeidentifier.Status.REFUSED);
+        int failed = run.count(StudyDeidentifier.Status.FAILED);
+        int skipped = run.count(StudyDeidentifier.Status.SKIPPED);
+        long flagged = run.outcomes().stream().filter(StudyDeidentifier.Outcome::flagged).count();
+        for (StudyDeidentifier.Outcome w : run.outcomes()) {
+            if (w.flagged()) {
+                err.println("warning: " + w.source() + ": Burned In Annotation is YES; pixels were not cleaned");
             }
         }
         o.printf(Locale.ROOT, "%d file(s): %d written, %d refused (burned-in annotation), %d failed, %d skipped (not "
-                + "DICOM)%s%n", jobs.size(), written, refused, failed, skipped, flagged > 0 ? ", " + flagged + " written with burned-in annotation" : "");
-        o.println("options: " + (policy.options().isEmpty() ? "none" : policy.options()) + "; salt fingerprint "
-                + fingerprint(secret));
+                + "DICOM)%s%n", run.outcomes().size(), written, refused, failed, skipped,
+                flagged > 0 ? ", " + flagged + " written with burned-in annotation" : "");
+        Map<DeidentificationReport.Action, Long> t = run.report().totals();
+        o.printf(Locale.ROOT, "attributes: %d removed, %d emptied, %d dummy, %d UID replaced, %d cleaned, %d kept%n",
+                t.get(DeidentificationReport.Action.REMOVED), t.get(DeidentificationReport.Action.EMPTIED),
+                t.get(DeidentificationReport.Action.DUMMY), t.get(DeidentificationReport.Action.UID_REPLACED),
+                t.get(DeidentificationReport.Action.CLEANED), t.get(DeidentificationReport.Action.KEPT));
+        long residual = run.report().entries().stream().filter(e -> e.reason().startsWith("SDK rule: kept text"))
+                .mapToLong(DeidentificationReport.Entry::count).sum();
+        if (residual > 0) {
+            o.printf(Locale.ROOT, "masked %d kept value(s) that contained an identifier of their own dataset%n",
+                    residual);
+        }
+        o.println("options: " + (policy.options().isEmpty() ? "none" : policy.options()) + "; key fingerprint "
+                + SiteKey.fingerprint(secret));
+        run.reportFile().ifPresent(r -> o.println("report: " + r));
+        if (written == 0) {
+            err.println("deliberate: nothing was written");
+        }
         o.flush();
         err.flush();
-        return refused + failed == 0 ? 0 : 1;
+        return written > 0 && refused + failed == 0 ? 0 : 1;
     }
 
-    /** Whether the file starts with a 128-byte preamble and "DICM". */
-    static boolean isPart10(Path p) {
-        try (java.io.InputStream in = Files.newInputStream(p)) {
-            byte[] head = in.readNBytes(132);
-            return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
-        } catch (IOException e) {
-            return true; // let the reader report the I/O problem
-        }
-    }
-
-    /** A short fingerprint that tells salts apart without revealing them. */
-    static String fingerprint(byte[] secret) {
-        String r = new dev.deliberate.medical.deid.UidRemapper(secret).remap("salt-fingerprint");
-        return r.substring(r.length() - 8);
-    }
 }

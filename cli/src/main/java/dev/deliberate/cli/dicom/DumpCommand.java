@@ -51,7 +51,9 @@ public final class DumpCommand implements Callable<Integer> {
             o = o.withAllowMissingFileMeta(true).withAllowTruncated(true);
         }
         DicomFile f = new DicomReader(o).read(file);
-        PrintWriter out = spec.commandLine().getOut();
+        // buffered, flushed once: the command line's writer flushes on every line, which made a dump of a sequence
+        // with a million items take seconds of system calls
+        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         if (json) {
             out.println(DicomJson.toJson(f.dataset(), DicomJsonOptions.withBulkDataUri(1024,
                     (e, path) -> file.toUri() + "?tag=" + path)));

@@ -83,23 +83,57 @@ public final class Deidentifier {
         Run run = new Run(dataset);
         DicomObject.Builder out = process(dataset, run, 0).toBuilder();
         addMarkers(dataset, out);
-        return new DeidentificationResult(out.build(), burned, run.removed, run.replaced, run.uids, run.cleaned);
+        return new DeidentificationResult(out.build(), burned, run.removed, run.replaced, run.uids, run.cleaned,
+                run.report.build());
     }
 
     /**
-     * De-identifies a Part 10 file's dataset and updates its file meta (the Media Storage SOP Instance UID follows
-     * the replaced SOP Instance UID; source AE and private information are dropped).
+     * De-identifies a Part 10 file's dataset and rebuilds its file meta from what the output needs: Media Storage SOP
+     * Class UID and Media Storage SOP Instance UID from the de-identified dataset (so (0002,0003) always equals the
+     * replaced (0008,0018)), and the transfer syntax. Everything else of the source meta (source, sending and
+     * receiving AE titles and presentation addresses, private information, the source's implementation) is dropped;
+     * the writer adds this SDK's implementation class UID and version name.
+     *
+     * @throws BurnedInAnnotationException as {@link #deidentify(DicomObject)}
+     * @throws DeidentificationException   when the de-identified dataset lacks its SOP Class or Instance UID
+     */
+    public DicomFile deidentify(DicomFile file) {
+        return deidentifyWithResult(file).file();
+    }
+
+    /**
+     * As {@link #deidentify(DicomFile)}, also returning the dataset-level result (counts, report).
      *
      * @throws BurnedInAnnotationException as {@link #deidentify(DicomObject)}
      */
-    public DicomFile deidentify(DicomFile file) {
+    public FileResult deidentifyWithResult(DicomFile file) {
+        Objects.requireNonNull(file, "file");
         DeidentificationResult r = deidentify(file.dataset());
-        DicomObject.Builder meta = file.fileMeta().toBuilder();
-        meta.remove(Tags.SourceApplicationEntityTitle).remove(Tags.SendingApplicationEntityTitle)
-                .remove(Tags.ReceivingApplicationEntityTitle).remove(Tags.PrivateInformationCreatorUID)
-                .remove(Tags.PrivateInformation);
-        r.dataset().getString(Tags.SOPInstanceUID).ifPresent(u -> meta.setString(Tags.MediaStorageSOPInstanceUID, u));
-        return new DicomFile(meta.build(), r.dataset(), file.transferSyntax());
+        return new FileResult(new DicomFile(fileMetaFor(r.dataset()), r.dataset(), file.transferSyntax()), r);
+    }
+
+    /**
+     * A de-identified Part 10 file and the result behind it.
+     *
+     * @param file   the file, with its rebuilt meta
+     * @param result the dataset-level result
+     */
+    public record FileResult(DicomFile file, DeidentificationResult result) {
+        /** Validates. */
+        public FileResult {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /** The file meta for a de-identified dataset: only what PS3.10 requires, taken from the dataset itself. */
+    static DicomObject fileMetaFor(DicomObject deidentified) {
+        String cls = deidentified.getString(Tags.SOPClassUID).orElseThrow(() -> new DeidentificationException(
+                "the dataset has no SOP Class UID (0008,0016): cannot make its file meta"));
+        String inst = deidentified.getString(Tags.SOPInstanceUID).orElseThrow(() -> new DeidentificationException(
+                "the dataset has no SOP Instance UID (0008,0018): cannot make its file meta"));
+        return DicomObject.builder().setString(Tags.MediaStorageSOPClassUID, VR.UI, cls)
+                .setString(Tags.MediaStorageSOPInstanceUID, VR.UI, inst).build();
     }
 
     private static BurnedInAnnotation burnedIn(DicomObject ds) {
@@ -120,18 +154,59 @@ public final class Deidentifier {
         final Family family;
         final boolean enhanced;
         final IdentifierMasker masker;
+        /** For the residual check of kept text: people's names and patient identifiers (not the institution). */
+        final IdentifierMasker personMasker;
         final int dateShiftDays;
+        final DeidentificationReport.Collector report = new DeidentificationReport.Collector();
+        /** The dataset's own UIDs (not the standard's), which must not survive inside text. */
+        final java.util.Set<String> sourceUids = new java.util.HashSet<>();
 
         Run(DicomObject top) {
             family = family(top.getString(Tags.SOPClassUID).orElse(""));
             enhanced = top.contains(Tags.SharedFunctionalGroupsSequence);
             masker = IdentifierMasker.of(top, !policy.has(DeidentificationOption.RETAIN_INSTITUTION_IDENTITY));
+            personMasker = IdentifierMasker.of(top, false);
             byte[] h = uidsHmac("dateshift:" + top.getString(Tags.PatientID).orElse(""));
             int v = ((h[0] & 0xFF) << 24 | (h[1] & 0xFF) << 16 | (h[2] & 0xFF) << 8 | (h[3] & 0xFF)) >>> 1;
             dateShiftDays = 1 + v % 3650;
+            if (!policy.has(DeidentificationOption.RETAIN_UIDS)) {
+                collectUids(top, 0);
+            }
         }
 
+        private void collectUids(DicomObject ds, int depth) {
+            if (depth > MAX_DEPTH) {
+                return; // process() refuses it
+            }
+            for (DicomElement e : ds) {
+                if (e.vr() == VR.UI) {
+                    for (String u : e.strings()) {
+                        String t = u.strip();
+                        if (!t.isEmpty() && !t.startsWith(STANDARD_UID_ROOT)) {
+                            sourceUids.add(t);
+                        }
+                    }
+                } else if (e.isSequence()) {
+                    for (DicomObject item : e.sequence().orElseThrow()) {
+                        collectUids(item, depth + 1);
+                    }
+                }
+            }
+        }
+
+        void record(int tag, DeidentificationReport.Action a, String reason) {
+            switch (a) {
+                case REMOVED: removed++; break;
+                case EMPTIED: case DUMMY: replaced++; break;
+                case CLEANED: cleaned++; break;
+                default: break; // UID_REPLACED counts values, see replaceUid; KEPT is not counted
+            }
+            report.add(tag, a, reason);
+        }
     }
+
+    private static final String STANDARD_UID_ROOT = "1.2.840.10008.";
+    private static final java.util.regex.Pattern UID_IN_TEXT = java.util.regex.Pattern.compile("[0-9]+(?:\\.[0-9]+)+");
 
     private byte[] uidsHmac(String label) {
         return uids.hmac(label);
@@ -143,6 +218,32 @@ public final class Deidentifier {
     private static final java.util.Set<Integer> CODE_ATTRIBUTES = java.util.Set.of(Tags.CodeValue,
             Tags.CodingSchemeDesignator, Tags.CodingSchemeVersion, Tags.CodeMeaning, Tags.LongCodeValue,
             Tags.URNCodeValue, Tags.MappingResource, Tags.TemplateIdentifier);
+
+    /** Unlisted free-text explanations treated as descriptors: removed, or cleaned under Clean Descriptors. */
+    static final java.util.Set<Integer> EXTRA_DESCRIPTORS = java.util.Set.of(Tags.WindowCenterWidthExplanation,
+            Tags.LUTExplanation);
+
+    /** Unlisted URL attributes that are terminology, not locations, and stay. */
+    private static final java.util.Set<Integer> TERMINOLOGY_URLS = java.util.Set.of(Tags.CodingSchemeURL,
+            Tags.URNCodeValue);
+
+    /** VRs whose kept values are checked for the dataset's identifiers (asterisks are valid in all of them). */
+    private static final java.util.Set<VR> CHECKED_TEXT = java.util.EnumSet.of(VR.AE, VR.LO, VR.SH, VR.ST, VR.LT,
+            VR.UT, VR.UC, VR.PN, VR.UR);
+
+    static final String OVERLAY_REASON = "SDK rule: overlay group 60xx removed whole, because its Overlay Data "
+            + "(60xx,3000) is X (Clean Graphics is not supported) and an overlay header without data is an invalid "
+            + "Overlay Plane module; Overlay Description and Label may name the patient";
+    static final String URL_REASON = "SDK rule: a URL or URI not listed in PS3.15 E.1-1 (e.g. Retrieve URL) can "
+            + "carry UIDs, host and file names";
+    static final String DESCRIPTOR_REASON = "SDK rule: free-text explanation not listed in PS3.15 E.1-1, treated as "
+            + "a descriptor (X; C under Clean Descriptors)";
+    static final String RESIDUAL_REASON = "SDK rule: kept text contained a person's name, a patient identifier or a "
+            + "UID of this dataset; masked";
+
+    static boolean isOverlay(int tag) {
+        return ((tag >>> 16) & 0xFF01) == 0x6000;
+    }
 
     private DicomObject process(DicomObject ds, Run run, int depth) {
         return process(ds, run, depth, Mode.KEEP);
@@ -157,85 +258,148 @@ public final class Deidentifier {
             int tag = e.tag();
             if (Tag.isPrivate(tag)) {
                 if (keepPrivate(ds, tag)) {
-                    b.set(keep(e, run, depth));
+                    b.set(kept(keep(e, run, depth), run, "Retain Safe Private Option: named safe by the policy"));
                 } else {
-                    run.removed++;
+                    run.record(tag, DeidentificationReport.Action.REMOVED, "PS3.15 E.1-1: private attribute, X");
                 }
+                continue;
+            }
+            if (isOverlay(tag)) {
+                run.record(tag, DeidentificationReport.Action.REMOVED, OVERLAY_REASON);
                 continue;
             }
             Optional<ProfileTable.Rule> rule = table.rule(tag);
             if (rule.isEmpty()) {
-                boolean freeText = e.vr().isText() && e.vr().usesSpecificCharacterSet() && !e.isEmpty()
-                        && !CODE_ATTRIBUTES.contains(tag);
-                if (freeText && mode == Mode.CLEAN) {
-                    clean(e, run, depth, mode).ifPresent(b::set);
+                if (e.vr() == VR.UR && !TERMINOLOGY_URLS.contains(tag)) {
+                    run.record(tag, DeidentificationReport.Action.REMOVED, URL_REASON);
+                    continue;
+                }
+                if (EXTRA_DESCRIPTORS.contains(tag)) {
+                    if (policy.has(DeidentificationOption.CLEAN_DESCRIPTORS) || mode == Mode.CLEAN) {
+                        clean(e, run, depth, mode, DESCRIPTOR_REASON).ifPresent(b::set);
+                    } else {
+                        run.record(tag, DeidentificationReport.Action.REMOVED, DESCRIPTOR_REASON);
+                    }
+                    continue;
+                }
+                boolean text = e.vr().isText() && e.vr().usesSpecificCharacterSet() && !e.isEmpty();
+                boolean freeText = text && !CODE_ATTRIBUTES.contains(tag);
+                if (mode == Mode.CLEAN && (freeText || (text && tag == Tags.CodeMeaning))) {
+                    clean(e, run, depth, mode, "free text inside a cleaned (C) sequence").ifPresent(b::set);
                 } else if (freeText && mode == Mode.DUMMY) {
-                    run.replaced++;
+                    run.record(tag, DeidentificationReport.Action.DUMMY, "free text inside a dummy (D) sequence");
                     b.set(dummyValue(tag, e.vr()));
                 } else {
-                    b.set(keep(e, run, depth, mode));
+                    b.set(kept(keep(e, run, depth, mode), run, "not listed in PS3.15 E.1-1: kept"));
                 }
                 continue;
             }
-            char action = resolve(rule.get(), run, depth);
-            switch (action) {
+            Decision d = resolve(rule.get(), run);
+            switch (d.action) {
                 case 'X':
-                    run.removed++;
+                    run.record(tag, DeidentificationReport.Action.REMOVED, d.reason);
                     break;
                 case 'Z':
-                    run.replaced++;
+                    run.record(tag, DeidentificationReport.Action.EMPTIED, d.reason);
                     b.set(e.isSequence() ? DicomElement.ofSequence(tag, new Sequence(List.of()))
                             : DicomElement.ofBytes(tag, e.vr(), new byte[0]));
                     break;
                 case 'D':
-                    b.set(dummy(e, run, depth));
+                    b.set(dummy(e, run, depth, d.reason));
                     break;
                 case 'U':
-                    replaceUid(e, run, depth).ifPresent(b::set);
+                    replaceUid(e, run, depth, d.reason).ifPresent(b::set);
                     break;
                 case 'C':
-                    clean(e, run, depth, mode).ifPresent(b::set);
+                    clean(e, run, depth, mode, d.reason).ifPresent(b::set);
                     break;
                 default: // 'K'
-                    b.set(keep(e, run, depth, mode));
+                    b.set(kept(keep(e, run, depth, mode), run, d.reason));
             }
         }
         return b.build();
     }
 
+    /**
+     * Records a kept element, masking first any identifier or source UID found in its text: a last line of defence
+     * for free text the profile keeps (unlisted attributes, codes, retained or kept values).
+     */
+    private DicomElement kept(DicomElement e, Run run, String reason) {
+        if (e.isSequence() || !CHECKED_TEXT.contains(e.vr())) {
+            run.record(e.tag(), DeidentificationReport.Action.KEPT, reason);
+            return e;
+        }
+        Optional<String> text = e.text();
+        if (text.isEmpty() || text.get().isEmpty()) {
+            run.record(e.tag(), DeidentificationReport.Action.KEPT, reason);
+            return e;
+        }
+        String masked = maskUids(run.personMasker.maskIdentifiers(text.get()), run);
+        if (masked.equals(text.get())) {
+            run.record(e.tag(), DeidentificationReport.Action.KEPT, reason);
+            return e;
+        }
+        run.record(e.tag(), DeidentificationReport.Action.CLEANED, RESIDUAL_REASON + " (otherwise: " + reason + ")");
+        String[] parts = e.vr().isMultiValued() ? masked.split("\\\\", -1) : new String[] {masked};
+        return DicomElement.ofStrings(e.tag(), e.vr(), parts);
+    }
+
+    private static String maskUids(String text, Run run) {
+        if (run.sourceUids.isEmpty()) {
+            return text;
+        }
+        java.util.regex.Matcher m = UID_IN_TEXT.matcher(text);
+        StringBuilder sb = null;
+        int last = 0;
+        while (m.find()) {
+            if (run.sourceUids.contains(m.group())) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.length());
+                }
+                sb.append(text, last, m.start()).append("*".repeat(m.end() - m.start()));
+                last = m.end();
+            }
+        }
+        return sb == null ? text : sb.append(text.substring(last)).toString();
+    }
+
+    /** An action and why it was chosen. */
+    private record Decision(char action, String reason) {}
+
     /** The action for a rule under the policy: a selected option's K wins over its C, which wins over the profile. */
-    private char resolve(ProfileTable.Rule rule, Run run, int depth) {
-        char opt = 0;
+    private Decision resolve(ProfileTable.Rule rule, Run run) {
+        DeidentificationOption cOption = null;
         for (DeidentificationOption o : policy.options()) {
             char c = rule.option(o);
             if (c == 'K') {
-                return 'K';
+                return new Decision('K', "option " + o + ": K");
             }
-            if (c == 'C') {
-                opt = 'C';
+            if (c == 'C' && cOption == null) {
+                cOption = o;
             }
         }
-        if (opt == 'C') {
-            return 'C';
+        if (cOption != null) {
+            return new Decision('C', "option " + cOption + ": C");
         }
         String basic = rule.basic();
         if (basic.length() == 1) {
-            return basic.charAt(0);
+            return new Decision(basic.charAt(0), "PS3.15 E.1-1: " + basic);
         }
         int type = requiredType(rule.tag(), run);
+        String why = type == 3 ? "Type 3 here: first action" : "Type " + type + " in this IOD";
+        char a;
         if (basic.equals("X/Z/U*")) {
-            return type == 3 ? 'X' : 'K'; // kept items have their UIDs replaced by their own U rules
+            a = type == 3 ? 'X' : 'K'; // kept items have their UIDs replaced by their own U rules
+        } else if (type == 1 && basic.contains("D")) {
+            a = 'D';
+        } else if (type <= 2 && basic.contains("Z")) {
+            a = 'Z';
+        } else if (type <= 2 && basic.contains("D")) {
+            a = 'D'; // Type 2 but only X/D offered: a dummy keeps the attribute present
+        } else {
+            a = basic.charAt(0);
         }
-        if (type == 1 && basic.contains("D")) {
-            return 'D';
-        }
-        if (type <= 2 && basic.contains("Z")) {
-            return 'Z';
-        }
-        if (type <= 2 && basic.contains("D")) {
-            return 'D'; // Type 2 but only X/D offered: a dummy keeps the attribute present
-        }
-        return basic.charAt(0);
+        return new Decision(a, "PS3.15 E.1-1: " + basic + " -> " + a + " (" + why + ")");
     }
 
     /**
@@ -304,13 +468,13 @@ public final class Deidentifier {
         return DicomElement.ofSequence(e.tag(), new Sequence(items));
     }
 
-    private DicomElement dummy(DicomElement e, Run run, int depth) {
+    private DicomElement dummy(DicomElement e, Run run, int depth, String reason) {
         int tag = e.tag();
         VR vr = e.vr();
         if (vr == VR.SQ) {
             // A dummy sequence keeps its item structure (so nested Type 1 attributes stay present), with every item
             // de-identified and all unlisted free text in it (e.g. SR Text Value) replaced by dummy text; codes stay.
-            run.replaced++;
+            run.record(tag, DeidentificationReport.Action.DUMMY, reason + "; items kept, their free text replaced");
             List<DicomObject> items = new ArrayList<>();
             for (DicomObject item : e.sequence().orElseThrow()) {
                 items.add(process(item, run, depth + 1, Mode.DUMMY));
@@ -318,14 +482,14 @@ public final class Deidentifier {
             return DicomElement.ofSequence(tag, new Sequence(items));
         }
         if (vr == VR.UI) {
-            Optional<DicomElement> r = replaceUid(e, run, depth);
+            Optional<DicomElement> r = replaceUid(e, run, depth, reason);
             if (r.isPresent() && !r.get().isEmpty()) {
                 return r.get();
             }
             run.uids++;
             return DicomElement.ofStrings(tag, VR.UI, uids.remap("dummy:" + Tag.toString(tag)));
         }
-        run.replaced++;
+        run.record(tag, DeidentificationReport.Action.DUMMY, reason);
         return dummyValue(tag, vr);
     }
 
@@ -348,16 +512,19 @@ public final class Deidentifier {
         }
     }
 
-    private Optional<DicomElement> replaceUid(DicomElement e, Run run, int depth) {
+    private Optional<DicomElement> replaceUid(DicomElement e, Run run, int depth, String reason) {
         if (e.isSequence()) {
+            run.record(e.tag(), DeidentificationReport.Action.KEPT, reason + " (a sequence: its items processed)");
             return Optional.of(keep(e, run, depth));
         }
         if (e.vr() != VR.UI) {
-            run.removed++; // a UID we cannot read as UI (e.g. UN in implicit data with an unknown tag): drop it
+            // a UID we cannot read as UI (e.g. UN in implicit data with an unknown tag): drop it
+            run.record(e.tag(), DeidentificationReport.Action.REMOVED, reason + ", but not readable as UI: removed");
             return Optional.empty();
         }
         List<String> values = e.strings();
         if (values.isEmpty()) {
+            run.record(e.tag(), DeidentificationReport.Action.KEPT, reason + " (empty)");
             return Optional.of(e);
         }
         String[] out = new String[values.size()];
@@ -365,16 +532,19 @@ public final class Deidentifier {
             out[i] = values.get(i).isBlank() ? "" : uids.remap(values.get(i));
         }
         run.uids += out.length;
+        run.record(e.tag(), DeidentificationReport.Action.UID_REPLACED, reason);
         return Optional.of(DicomElement.ofStrings(e.tag(), VR.UI, out));
     }
 
-    private Optional<DicomElement> clean(DicomElement e, Run run, int depth, Mode mode) {
+    private Optional<DicomElement> clean(DicomElement e, Run run, int depth, Mode mode, String reason) {
         VR vr = e.vr();
         if (vr == VR.SQ) {
+            run.record(e.tag(), DeidentificationReport.Action.CLEANED, reason + "; items processed, text masked");
             return Optional.of(keep(e, run, depth, mode == Mode.DUMMY ? Mode.DUMMY : Mode.CLEAN));
         }
         if (vr == VR.DA || vr == VR.DT) {
             if (!policy.has(DeidentificationOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
+                run.record(e.tag(), DeidentificationReport.Action.KEPT, reason + " (dates kept)");
                 return Optional.of(e);
             }
             List<String> values = e.strings();
@@ -382,27 +552,30 @@ public final class Deidentifier {
             for (int i = 0; i < out.length; i++) {
                 Optional<String> shifted = shift(values.get(i), run.dateShiftDays);
                 if (shifted.isEmpty()) {
-                    run.replaced++;
+                    run.record(e.tag(), DeidentificationReport.Action.EMPTIED, reason + "; not a date: emptied");
                     return Optional.of(DicomElement.ofBytes(e.tag(), vr, new byte[0]));
                 }
                 out[i] = shifted.get();
             }
-            run.cleaned++;
+            run.record(e.tag(), DeidentificationReport.Action.CLEANED, reason + "; date shifted");
             return Optional.of(DicomElement.ofStrings(e.tag(), vr, out));
         }
         if (vr.isText() && vr != VR.UI && vr != VR.TM) {
             Optional<String> text = e.text();
             if (text.isEmpty()) {
+                run.record(e.tag(), DeidentificationReport.Action.KEPT, reason + " (no text)");
                 return Optional.of(e);
             }
-            String cleaned = cleanText(text.get(), run);
+            String cleaned = maskUids(cleanText(text.get(), run), run);
             if (cleaned.equals(text.get())) {
+                run.record(e.tag(), DeidentificationReport.Action.KEPT, reason + "; nothing to mask");
                 return Optional.of(e);
             }
-            run.cleaned++;
+            run.record(e.tag(), DeidentificationReport.Action.CLEANED, reason + "; identifiers masked");
             String[] parts = vr.isMultiValued() ? cleaned.split("\\\\", -1) : new String[] {cleaned};
             return Optional.of(DicomElement.ofStrings(e.tag(), vr, parts));
         }
+        run.record(e.tag(), DeidentificationReport.Action.KEPT, reason);
         return Optional.of(e);
     }
 

@@ -36,7 +36,10 @@ public final class IdentifierMasker {
         this.tokens = List.copyOf(tokens);
         List<Pattern> p = new ArrayList<>();
         for (String tok : tokens) {
-            p.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(tok) + "(?![\\p{L}\\p{N}])",
+            // Scripts written without spaces between words (Han, kana, Hangul, Thai...) have no word boundaries to
+            // anchor on: 山田太郎 inside a sentence must match 山田 and 太郎; so those tokens match anywhere.
+            String q = Pattern.quote(tok);
+            p.add(Pattern.compile(unspaced(tok) ? q : "(?<![\\p{L}\\p{N}])" + q + "(?![\\p{L}\\p{N}])",
                     Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
         }
         this.patterns = List.copyOf(p);
@@ -55,6 +58,14 @@ public final class IdentifierMasker {
                 for (String part : v.split("[\\^ ,=]+")) {
                     add(tokens, part);
                 }
+                for (String group : v.split("=", -1)) {
+                    // the name as running text writes it in scripts without spaces: family and given name joined
+                    // (山田太郎; this also catches a two-character name whose parts are single characters)
+                    String joined = group.replaceAll("[\\^]+", "").strip();
+                    if (unspaced(joined)) {
+                        add(tokens, joined);
+                    }
+                }
             }
         }
         for (int t : ID_SOURCES) {
@@ -69,6 +80,18 @@ public final class IdentifierMasker {
             dataset.getString(Tags.InstitutionName).ifPresent(v -> add(tokens, v.strip()));
         }
         return new IdentifierMasker(tokens);
+    }
+
+    /** Whether the text contains a letter of a script that does not separate words with spaces. */
+    static boolean unspaced(String t) {
+        return t.codePoints().anyMatch(c -> {
+            Character.UnicodeScript sc = Character.UnicodeScript.of(c);
+            return sc == Character.UnicodeScript.HAN || sc == Character.UnicodeScript.HIRAGANA
+                    || sc == Character.UnicodeScript.KATAKANA || sc == Character.UnicodeScript.HANGUL
+                    || sc == Character.UnicodeScript.THAI || sc == Character.UnicodeScript.LAO
+                    || sc == Character.UnicodeScript.KHMER || sc == Character.UnicodeScript.MYANMAR
+                    || sc == Character.UnicodeScript.TIBETAN;
+        });
     }
 
     private static void add(Set<String> tokens, String t) {
@@ -90,6 +113,18 @@ public final class IdentifierMasker {
         }
         s = replace(DATE_LIKE, s);
         return replace(LONG_NUMBER, s);
+    }
+
+    /**
+     * The text with only the dataset's own identifiers replaced by asterisks (no date or number heuristics): used
+     * on text the profile keeps, where a date or a long number is data, not an identifier.
+     */
+    public String maskIdentifiers(String text) {
+        String s = text;
+        for (Pattern p : patterns) {
+            s = replace(p, s);
+        }
+        return s;
     }
 
     /** Whether the text contains one of the dataset's identifiers (date-like text and digit runs not counted). */

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * A value kept out of memory: a range of bytes in a file that is read only when asked for, or bytes already in
- * memory (data that did not come from a plain file, e.g. a deflated dataset).
+ * memory (data that did not come from a plain file). Large values of a deflated dataset live in a temporary file
+ * holding the inflated dataset, deleted once no value refers to it any more (and at the latest when the JVM exits).
  *
  * <p>Bytes are always in little-endian order (the reader keeps big-endian bulk data in memory, swapped).
  */
@@ -22,12 +23,16 @@ public final class BulkData {
     private final long offset;
     private final long length;
     private final byte[] bytes;
+    /** Keeps a temporary file alive while this value can still read it (see {@link InflatedSpill}); or null. */
+    @SuppressWarnings("unused")
+    private final Object owner;
 
-    private BulkData(Path file, long offset, long length, byte[] bytes) {
+    private BulkData(Path file, long offset, long length, byte[] bytes, Object owner) {
         this.file = file;
         this.offset = offset;
         this.length = length;
         this.bytes = bytes;
+        this.owner = owner;
     }
 
     /** A range of a file; nothing is read now. */
@@ -36,12 +41,18 @@ public final class BulkData {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("offset and length must not be negative");
         }
-        return new BulkData(file, offset, length, null);
+        return new BulkData(file, offset, length, null, null);
+    }
+
+    /** A range of a temporary file that stays on disk as long as {@code owner} is reachable. */
+    static BulkData ofFile(Path file, long offset, long length, Object owner) {
+        BulkData b = ofFile(file, offset, length);
+        return new BulkData(b.file, b.offset, b.length, null, owner);
     }
 
     /** Bytes in memory (not copied: the caller gives up the array). */
     public static BulkData ofBytes(byte[] bytes) {
-        return new BulkData(null, 0, bytes.length, Objects.requireNonNull(bytes, "bytes"));
+        return new BulkData(null, 0, bytes.length, Objects.requireNonNull(bytes, "bytes"), null);
     }
 
     /** The length in bytes. */

@@ -15,7 +15,14 @@ final class ByteInput implements Closeable {
     private static final int WINDOW = 16 * 1024;
 
     private final FileChannel channel;
+    /** The file named in errors (the source, also when the bytes come from an inflated copy). */
     final Path file;
+    /** The file bulk data refers to: {@link #file}, or the inflated copy. */
+    private Path bulkFile;
+    /** Keeps the inflated copy alive while values refer to it; null for a plain file. */
+    private InflatedSpill spill;
+    /** Whether a bulk data value refers to {@link #bulkFile}. */
+    boolean bulkHanded;
     final long length;
     final boolean inflated;
     private byte[] buf;
@@ -30,6 +37,7 @@ final class ByteInput implements Closeable {
         this.buf = buf;
         this.bufLen = channel == null ? buf.length : 0;
         this.inflated = inflated;
+        this.bulkFile = file;
     }
 
     static ByteInput of(byte[] data, Path file, boolean inflated) {
@@ -46,8 +54,62 @@ final class ByteInput implements Closeable {
         }
     }
 
+    /** An inflated dataset spilled to a temporary file; errors still name {@code reported}. */
+    static ByteInput openSpill(InflatedSpill spill, Path reported) throws IOException {
+        FileChannel ch = FileChannel.open(spill.file(), StandardOpenOption.READ);
+        try {
+            ByteInput in = new ByteInput(ch, reported, ch.size(), new byte[WINDOW], true);
+            in.bulkFile = spill.file();
+            in.spill = spill;
+            return in;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
     boolean isFile() {
         return channel != null;
+    }
+
+    /** A lazy value of this input's file. */
+    BulkData bulk(long offset, long len) {
+        bulkHanded = true;
+        return spill == null ? BulkData.ofFile(bulkFile, offset, len) : BulkData.ofFile(bulkFile, offset, len, spill);
+    }
+
+    /** The temporary copy behind this input, if it is one. */
+    java.util.Optional<InflatedSpill> spill() {
+        return java.util.Optional.ofNullable(spill);
+    }
+
+    /** The bytes from pos to the end as a stream (positional reads; closing it does not close this input). */
+    java.io.InputStream restStream() {
+        final long start = pos;
+        if (channel == null) {
+            return new java.io.ByteArrayInputStream(buf, (int) start, (int) (length - start));
+        }
+        return new java.io.InputStream() {
+            long at = start;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (at >= length) {
+                    return -1;
+                }
+                int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, length - at)), at);
+                if (n > 0) {
+                    at += n;
+                }
+                return n;
+            }
+        };
     }
 
     long remaining() {
@@ -143,15 +205,6 @@ final class ByteInput implements Closeable {
         }
         pos += n;
         return out;
-    }
-
-    /** The rest of the data from pos, at most max bytes (for inflating). */
-    byte[] rest() throws IOException {
-        long n = length - pos;
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new DicomParseException("deflated data too large", file, pos, null);
-        }
-        return bytes((int) n, null);
     }
 
     @Override

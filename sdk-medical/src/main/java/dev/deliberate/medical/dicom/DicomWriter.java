@@ -287,6 +287,7 @@ public final class DicomWriter {
             if (v instanceof BulkData) {
                 BulkData bulk = (BulkData) v;
                 long len = bulk.length();
+                checkWholeValues(e.tag(), vr, len);
                 boolean pad = (len & 1) != 0;
                 header(e.tag(), vr, len + (pad ? 1 : 0));
                 bulk.transferTo(out);
@@ -296,6 +297,9 @@ public final class DicomWriter {
                 return;
             }
             byte[] bytes = vr.isText() ? e.encodeText(cs) : (byte[]) v;
+            if (!vr.isText()) {
+                checkWholeValues(e.tag(), vr, bytes.length);
+            }
             boolean pad = (bytes.length & 1) != 0;
             long len = bytes.length + (pad ? 1 : 0);
             header(e.tag(), vr, len);
@@ -402,6 +406,19 @@ public final class DicomWriter {
                 }
             }
             rawHeader(Tag.SEQUENCE_DELIMITATION, 0);
+        }
+    }
+
+    /**
+     * A binary value must hold whole values (a US of 3 bytes is neither VM 1 nor VM 2): padding it would change its
+     * value multiplicity (3 bytes -> "4\\0"), and writing it odd would give a file other readers reject; so refuse.
+     * OB and UN (one-byte units) are padded as PS3.5 7.1.1 says.
+     */
+    private static void checkWholeValues(int tag, VR vr, long len) {
+        int unit = vr == VR.AT ? 4 : vr.valueSize();
+        if ((vr.isBinaryNumber() || vr.isBulk()) && unit > 1 && len % unit != 0) {
+            throw new DicomValueException(tag, vr + " value of " + len + " bytes is not a whole number of "
+                    + unit + "-byte values; refusing to write it (padding would change its value multiplicity)");
         }
     }
 

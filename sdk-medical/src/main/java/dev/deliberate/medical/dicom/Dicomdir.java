@@ -228,4 +228,73 @@ public final class Dicomdir {
         }
         return Optional.of(p.normalize());
     }
+
+    /** The Media Storage SOP Class UID of a DICOMDIR (Media Storage Directory Storage). */
+    public static final String MEDIA_STORAGE_DIRECTORY_CLASS_UID = "1.2.840.10008.1.3.10";
+
+    /**
+     * A new DICOMDIR file (Basic Directory IOD, PS3.3 F.3) holding these record trees. Each record's attributes are
+     * its keys (Directory Record Type included, e.g. PATIENT / STUDY / SERIES / IMAGE with Referenced File ID); the
+     * record links (next record, lower-level entity, root first and last, in-use flag) are set here, and
+     * {@link DicomWriter} turns them into the byte offsets the records get in the written file.
+     *
+     * @param fileSetId  File-set ID (0004,1130), at most 16 characters of CS; may be empty
+     * @param fileSetUid the Media Storage SOP Instance UID of the DICOMDIR
+     * @param roots      the top-level records (normally PATIENT records), in order
+     */
+    public static DicomFile create(String fileSetId, String fileSetUid, List<DirectoryRecord> roots) {
+        Objects.requireNonNull(fileSetId, "fileSetId");
+        Objects.requireNonNull(fileSetUid, "fileSetUid");
+        // Depth first: a record is followed by its children. Links first name records by a stand-in id (their
+        // index + 1, never 0, which means "none"); the stand-in ids are the records' source offsets, which the
+        // writer maps to where the records land in the file.
+        List<DirectoryRecord> flat = new ArrayList<>();
+        Map<DirectoryRecord, Long> ids = new java.util.IdentityHashMap<>();
+        Deque<DirectoryRecord> stack = new ArrayDeque<>();
+        for (int i = roots.size() - 1; i >= 0; i--) {
+            stack.push(roots.get(i));
+        }
+        while (!stack.isEmpty()) {
+            DirectoryRecord r = stack.pop();
+            ids.put(r, (long) flat.size() + 1);
+            flat.add(r);
+            for (int i = r.children().size() - 1; i >= 0; i--) {
+                stack.push(r.children().get(i));
+            }
+        }
+        Map<DirectoryRecord, Long> next = new java.util.IdentityHashMap<>();
+        linkSiblings(roots, ids, next);
+        for (DirectoryRecord r : flat) {
+            linkSiblings(r.children(), ids, next);
+        }
+        List<DicomObject> items = new ArrayList<>(flat.size());
+        for (DirectoryRecord r : flat) {
+            DicomObject.Builder b = r.attributes().toBuilder()
+                    .set(DicomElement.ofLongs(Tags.OffsetOfTheNextDirectoryRecord, VR.UL, next.getOrDefault(r, 0L)))
+                    .set(DicomElement.ofLongs(Tags.RecordInUseFlag, VR.US, 0xFFFF))
+                    .set(DicomElement.ofLongs(Tags.OffsetOfReferencedLowerLevelDirectoryEntity, VR.UL,
+                            r.children().isEmpty() ? 0L : ids.get(r.children().get(0))))
+                    .setString(Tags.DirectoryRecordType, VR.CS, r.type());
+            b.sourceOffset(ids.get(r));
+            items.add(b.build());
+        }
+        DicomObject ds = DicomObject.builder().setString(Tags.FileSetID, VR.CS, fileSetId)
+                .set(DicomElement.ofLongs(Tags.OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity, VR.UL,
+                        roots.isEmpty() ? 0L : ids.get(roots.get(0))))
+                .set(DicomElement.ofLongs(Tags.OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity, VR.UL,
+                        roots.isEmpty() ? 0L : ids.get(roots.get(roots.size() - 1))))
+                .set(DicomElement.ofLongs(Tags.FileSetConsistencyFlag, VR.US, 0))
+                .setSequence(Tags.DirectoryRecordSequence, items).build();
+        DicomObject meta = DicomObject.builder()
+                .setString(Tags.MediaStorageSOPClassUID, VR.UI, MEDIA_STORAGE_DIRECTORY_CLASS_UID)
+                .setString(Tags.MediaStorageSOPInstanceUID, VR.UI, fileSetUid).build();
+        return new DicomFile(meta, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    }
+
+    private static void linkSiblings(List<DirectoryRecord> siblings, Map<DirectoryRecord, Long> ids,
+            Map<DirectoryRecord, Long> next) {
+        for (int i = 0; i + 1 < siblings.size(); i++) {
+            next.put(siblings.get(i), ids.get(siblings.get(i + 1)));
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package dev.deliberate.medical.dicom;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ final class Parser {
     private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     private static final int DOUBLE_PIXEL_DATA = 0x7FE00009;
     private static final int WAVEFORM_DATA = 0x54001010;
+    private static final DicomElement[] NO_ELEMENTS = new DicomElement[0];
 
     private ByteInput in;
     private final DicomReadOptions opt;
@@ -66,23 +66,57 @@ final class Parser {
                 ts = checkAgainstData(ts, dataStart);
             }
         }
+        ByteInput original = in;
         if (ts.deflated()) {
-            in = ByteInput.of(inflate(), in.file, true);
+            in = inflated();
         }
         explicit = ts.explicitVR();
         bigEndian = ts.bigEndian();
-        DicomObject dataset = readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
-        return new DicomFile(meta, dataset, ts);
+        boolean failed = true;
+        try {
+            DicomObject dataset = readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
+            failed = false;
+            return new DicomFile(meta, dataset, ts);
+        } finally {
+            finishInflated(original, failed);
+        }
     }
 
     /** Reads a bare dataset in a known transfer syntax (as in DIMSE messages). */
     DicomObject readDataset(TransferSyntax ts) throws IOException {
+        ByteInput original = in;
         if (ts.deflated()) {
-            in = ByteInput.of(inflate(), in.file, true);
+            in = inflated();
         }
         explicit = ts.explicitVR();
         bigEndian = ts.bigEndian();
-        return readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
+        boolean failed = true;
+        try {
+            DicomObject dataset = readDataset(-1, 0, SpecificCharacterSet.DEFAULT, false, -1);
+            failed = false;
+            return dataset;
+        } finally {
+            finishInflated(original, failed);
+        }
+    }
+
+    /** Consumes an item delimiter (FFFE,E00D) with length 0 that follows at once: an empty undefined-length item. */
+    private boolean emptyUndefinedItem() throws IOException {
+        if (in.remaining() < 8) {
+            return false;
+        }
+        long p = in.pos;
+        boolean delimiter = bigEndian
+                ? in.peek(p) == 0xFF && in.peek(p + 1) == 0xFE && in.peek(p + 2) == 0xE0 && in.peek(p + 3) == 0x0D
+                : in.peek(p) == 0xFE && in.peek(p + 1) == 0xFF && in.peek(p + 2) == 0x0D && in.peek(p + 3) == 0xE0;
+        if (!delimiter || in.peek(p + 4) != 0 || in.peek(p + 5) != 0 || in.peek(p + 6) != 0 || in.peek(p + 7) != 0) {
+            return false;
+        }
+        if (++elementCount > opt.maxElements()) {
+            throw error("more than " + opt.maxElements() + " elements", p, null);
+        }
+        in.pos = p + 8;
+        return true;
     }
 
     private static boolean isVR(int a, int b) {
@@ -148,32 +182,112 @@ final class Parser {
         return new DicomObject(DicomObject.sortedUnique(list), -1);
     }
 
-    private byte[] inflate() throws IOException {
-        byte[] raw = in.rest();
-        Inflater inf = new Inflater(true);
+    /** Inflated datasets up to this size are kept in memory; larger ones are spilled to a temporary file. */
+    static final long IN_MEMORY_INFLATE = 16L << 20;
+
+    /**
+     * Inflates the rest of the input by streaming, against {@link DicomReadOptions#maxInflatedLength()}. A dataset of
+     * at most {@link #IN_MEMORY_INFLATE} bytes is kept in memory (one pass). A larger one is only counted by the first
+     * pass (so a deflate bomb is rejected as soon as it passes the bound, having held no more than that), then
+     * inflated again into a temporary file that the parser reads like any file: bulk values stay on disk and only the
+     * header sits on the heap.
+     */
+    private ByteInput inflated() throws IOException {
+        ByteInput source = in;
+        // Pass 1 keeps the first IN_MEMORY_INFLATE bytes and only counts the rest: a small dataset is done in one pass;
+        // a bomb is rejected when it passes the bound, having held no more than that.
+        Head head = new Head((int) Math.min(IN_MEMORY_INFLATE, opt.maxInflatedLength()));
+        long size = inflate(source, head);
+        if (size <= head.buf.length) {
+            return ByteInput.of(java.util.Arrays.copyOf(head.buf, (int) size), source.file, true);
+        }
+        InflatedSpill spill = InflatedSpill.create();
         try {
-            inf.setInput(raw);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    (int) Math.min(Math.min(raw.length * 4L, opt.maxInflatedLength()), 1 << 26) + 1);
-            byte[] chunk = new byte[64 * 1024];
-            while (!inf.finished()) {
-                int n = inf.inflate(chunk);
-                if (n == 0) {
-                    if (inf.needsInput() || inf.needsDictionary()) {
-                        break; // truncated stream: parse what there is; the parser reports the cut
-                    }
-                }
-                out.write(chunk, 0, n);
-                if (out.size() > opt.maxInflatedLength()) {
-                    throw error("deflated dataset inflates to more than " + opt.maxInflatedLength() + " bytes",
-                            in.pos, null);
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(
+                    spill.file()), 1 << 18)) {
+                if (inflate(source, out) != size) {
+                    throw error("the deflated data changed while it was read", source.pos, null);
                 }
             }
-            return out.toByteArray();
+            return ByteInput.openSpill(spill, source.file);
+        } catch (IOException | RuntimeException e) {
+            spill.release();
+            throw e;
+        }
+    }
+
+    /** Keeps the first bytes written, counts the others. */
+    private static final class Head extends java.io.OutputStream {
+        final byte[] buf;
+        int at;
+
+        Head(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            if (at < buf.length) {
+                buf[at++] = (byte) b;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            int n = Math.min(len, buf.length - at);
+            if (n > 0) {
+                System.arraycopy(b, off, buf, at, n);
+                at += n;
+            }
+        }
+    }
+
+    /** Inflates from source.pos to the end into out (or only counts, when out is null); returns the length. */
+    private long inflate(ByteInput source, java.io.OutputStream out) throws IOException {
+        Inflater inf = new Inflater(true);
+        try (java.io.InputStream raw = source.restStream()) {
+            byte[] rbuf = new byte[64 * 1024];
+            byte[] obuf = new byte[256 * 1024];
+            long total = 0;
+            while (!inf.finished()) {
+                if (inf.needsInput()) {
+                    int r = raw.read(rbuf);
+                    if (r < 0) {
+                        break; // truncated stream: parse what there is; the parser reports the cut
+                    }
+                    inf.setInput(rbuf, 0, r);
+                    continue;
+                }
+                if (inf.needsDictionary()) {
+                    break;
+                }
+                int n = inf.inflate(obuf);
+                total += n;
+                if (total > opt.maxInflatedLength()) {
+                    throw error("deflated dataset inflates to more than " + opt.maxInflatedLength() + " bytes",
+                            source.pos, null);
+                }
+                if (out != null && n > 0) {
+                    out.write(obuf, 0, n);
+                }
+            }
+            return total;
         } catch (DataFormatException e) {
-            throw new DicomParseException("corrupt deflate data: " + e.getMessage(), in.file, in.pos, null, e);
+            throw new DicomParseException("corrupt deflate data: " + e.getMessage(), source.file, source.pos, null, e);
         } finally {
             inf.end();
+        }
+    }
+
+    /** Closes an inflated copy after parsing; deletes it at once when no value refers to it. */
+    private void finishInflated(ByteInput original, boolean failed) throws IOException {
+        if (in == original) {
+            return;
+        }
+        ByteInput inflatedInput = in;
+        inflatedInput.close();
+        if (failed || !inflatedInput.bulkHanded) {
+            inflatedInput.spill().ifPresent(InflatedSpill::release);
         }
     }
 
@@ -329,7 +443,7 @@ final class Parser {
         int n = (int) len;
         if (vr.isBulk() && in.isFile() && !bigEndian && (len > opt.bulkDataThreshold() || tag == PIXEL_DATA
                 || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_PIXEL_DATA || tag == WAVEFORM_DATA)) {
-            BulkData bulk = BulkData.ofFile(in.file, in.pos, len);
+            BulkData bulk = in.bulk(in.pos, len);
             in.pos += len;
             return DicomElement.ofBulkData(tag, vr, bulk);
         }
@@ -464,7 +578,11 @@ final class Parser {
                     throw error("more than " + opt.maxItems() + " items in a sequence", itemStart, tag);
                 }
                 DicomObject item;
-                if (ilen == UNDEFINED) {
+                if (ilen == 0) {
+                    item = new DicomObject(NO_ELEMENTS, itemStart); // empty items are common and cost nothing more
+                } else if (ilen == UNDEFINED && emptyUndefinedItem()) {
+                    item = new DicomObject(NO_ELEMENTS, itemStart);
+                } else if (ilen == UNDEFINED) {
                     item = readDataset(-1, depth + 1, cs, true, itemStart);
                     if (end >= 0 && in.pos > end) {
                         throw error("item overruns its sequence, which ends at " + end, itemStart, tag);
@@ -543,7 +661,7 @@ final class Parser {
                 continue;
             }
             if (in.isFile()) {
-                fragments.add(BulkData.ofFile(in.file, in.pos, ilen));
+                fragments.add(in.bulk(in.pos, ilen));
                 in.pos += ilen;
             } else {
                 fragments.add(BulkData.ofBytes(in.bytes((int) ilen, tag)));

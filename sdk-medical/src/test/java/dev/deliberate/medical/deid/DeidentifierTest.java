@@ -264,4 +264,127 @@ class DeidentifierTest {
     void policyToStringHidesTheSalt() {
         assertFalse(DeidentificationPolicy.basic(SALT).toString().contains(SALT));
     }
+
+    // ---- issue 9 regressions: each failed before its fix ----
+
+    static DicomObject withOverlayAndExplanations() {
+        return source().toBuilder()
+                .setString(Tags.PatientName, "Quixley^Marguerite")
+                .set(DicomElement.ofLongs(0x60000010, VR.US, 2))
+                .set(DicomElement.ofLongs(0x60000011, VR.US, 2))
+                .setString(0x60000022, VR.LO, "Annotations for Quixley Marguerite")
+                .setString(0x60000040, VR.CS, "G")
+                .set(DicomElement.ofLongs(0x60000100, VR.US, 1))
+                .setString(0x60001500, VR.LO, "Quixley")
+                .setBytes(0x60003000, VR.OW, new byte[2])
+                .setString(Tags.WindowCenterWidthExplanation, VR.LO, "Marguerite's lung window")
+                .setString(Tags.RetrieveURL, VR.UR, "https://pacs.example.org/dicomweb/studies/" + STUDY)
+                .setString(Tags.RetrieveURI, VR.UR, "https://pacs.example.org/wado?studyUID=" + STUDY)
+                .build();
+    }
+
+    @Test
+    void overlayGroupIsRemovedWholeAndNeverLeftWithoutItsData() {
+        DeidentificationResult r = run(withOverlayAndExplanations());
+        for (DicomElement e : r.dataset()) {
+            assertFalse((e.tag() >>> 16) >= 0x6000 && (e.tag() >>> 16) <= 0x601E, "overlay element left: " + e);
+        }
+        assertTrue(r.report().entriesFor(0x60000022).stream().allMatch(e ->
+                e.action() == DeidentificationReport.Action.REMOVED && e.reason().contains("overlay group")));
+    }
+
+    @Test
+    void windowExplanationAndUrlsDoNotKeepTheNameOrTheStudyUid() {
+        DicomObject out = run(withOverlayAndExplanations()).dataset();
+        assertFalse(out.contains(Tags.WindowCenterWidthExplanation));
+        assertFalse(out.contains(Tags.RetrieveURL));
+        assertFalse(out.contains(Tags.RetrieveURI));
+        DicomObject cleaned = run(withOverlayAndExplanations(), DeidentificationOption.CLEAN_DESCRIPTORS).dataset();
+        assertEquals("**********'s lung window", cleaned.getString(Tags.WindowCenterWidthExplanation).orElseThrow());
+        assertNoValueContains(cleaned, "Marguerite", "Quixley", STUDY);
+    }
+
+    @Test
+    void cleanOptionsReachCodeMeaningsInNestedSequences() {
+        DicomObject code = DicomObject.builder().setString(Tags.CodeValue, "P-1")
+                .setString(Tags.CodingSchemeDesignator, "99LOCAL")
+                .setString(Tags.CodeMeaning, "Protocol for Quixley Marguerite").build();
+        DicomObject request = DicomObject.builder().setString(Tags.RequestedProcedureID, "RP1")
+                .setSequence(Tags.ScheduledProtocolCodeSequence, List.of(code)).build();
+        DicomObject ds = source().toBuilder().setString(Tags.PatientName, "Quixley^Marguerite")
+                .setSequence(Tags.RequestAttributesSequence, List.of(request)).build();
+        DicomObject out = run(ds, DeidentificationOption.CLEAN_DESCRIPTORS,
+                DeidentificationOption.CLEAN_STRUCTURED_CONTENT).dataset();
+        DicomObject inner = out.getSequence(Tags.RequestAttributesSequence).orElseThrow().get(0)
+                .getSequence(Tags.ScheduledProtocolCodeSequence).orElseThrow().get(0);
+        assertEquals("Protocol for ******* **********", inner.getString(Tags.CodeMeaning).orElseThrow());
+        assertEquals("P-1", inner.getString(Tags.CodeValue).orElseThrow(), "code values are not text to clean");
+        assertNoValueContains(out, "Quixley", "Marguerite");
+    }
+
+    @Test
+    void cjkNameWithoutSeparatorsIsMaskedInFreeText() {
+        DicomObject ds = source().toBuilder().setString(Tags.SpecificCharacterSet, VR.CS, "ISO_IR 192")
+                .setString(Tags.PatientName, VR.PN, "Yamada^Tarou=山田^太郎=やまだ^たろう")
+                .setString(Tags.ImageComments, VR.LT, "患者山田太郎さん、Yamada Tarou 再検査")
+                .setString(Tags.StudyDescription, VR.LO, "王芳の胸部")
+                .setString(Tags.ReferringPhysicianName, VR.PN, "Wang^Fang=王^芳").build();
+        DicomObject out = run(ds, DeidentificationOption.CLEAN_DESCRIPTORS,
+                DeidentificationOption.CLEAN_STRUCTURED_CONTENT).dataset();
+        assertEquals("患者****さん、****** ***** 再検査", out.getString(Tags.ImageComments).orElseThrow());
+        assertEquals("**の胸部", out.getString(Tags.StudyDescription).orElseThrow(),
+                "a name of two single-character parts is caught joined");
+        assertNoValueContains(out, "山田", "太郎", "王芳");
+    }
+
+    @Test
+    void keptTextThatHoldsAnIdentifierOrASourceUidIsMaskedAndReported() {
+        DicomObject ds = source().toBuilder()
+                .setString(Tags.Manufacturer, VR.LO, "Built for Doe")                       // unlisted: kept
+                .setString(Tags.ConvolutionKernel, VR.SH, "see " + STUDY)                    // unlisted: kept
+                .build();
+        DeidentificationResult r = run(ds);
+        assertEquals("Built for ***", r.dataset().getString(Tags.Manufacturer).orElseThrow());
+        assertEquals("see " + "*".repeat(STUDY.length()), r.dataset().getString(Tags.ConvolutionKernel).orElseThrow());
+        assertTrue(r.report().entriesFor(Tags.Manufacturer).get(0).reason().startsWith("SDK rule: kept text"));
+        assertEquals("CT", r.dataset().getString(Tags.Modality).orElseThrow(), "other kept values untouched");
+    }
+
+    @Test
+    void reportNamesEveryAttributeWithItsActionAndReason() {
+        DeidentificationResult r = run(source(), DeidentificationOption.CLEAN_DESCRIPTORS);
+        DeidentificationReport rep = r.report();
+        DeidentificationReport.Entry name = rep.entriesFor(Tags.PatientName).get(0);
+        assertEquals(DeidentificationReport.Action.EMPTIED, name.action());
+        assertEquals("PatientName", name.keyword());
+        assertTrue(name.reason().contains("E.1-1"), name.reason());
+        assertEquals(DeidentificationReport.Action.CLEANED, rep.entriesFor(Tags.StudyDescription).get(0).action());
+        assertTrue(rep.entriesFor(Tags.StudyDescription).get(0).reason().contains("CLEAN_DESCRIPTORS"));
+        assertEquals(DeidentificationReport.Action.UID_REPLACED, rep.entriesFor(Tags.StudyInstanceUID).get(0)
+                .action());
+        assertEquals(DeidentificationReport.Action.KEPT, rep.entriesFor(Tags.Modality).get(0).action());
+        assertEquals(DeidentificationReport.Action.REMOVED, rep.entriesFor(0x00091001).get(0).action());
+        assertTrue(rep.entriesFor(Tags.SeriesDate).get(0).reason().contains("X/D -> X"), rep.entriesFor(
+                Tags.SeriesDate).toString());
+        String json = rep.toJson();
+        assertTrue(json.contains("\"keyword\" : \"PatientName\""), json);
+        assertFalse(json.contains("Doe"), "a report holds no values");
+        assertEquals(2 * rep.totals().get(DeidentificationReport.Action.REMOVED),
+                rep.merge(rep).totals().get(DeidentificationReport.Action.REMOVED));
+    }
+
+    static void assertNoValueContains(DicomObject ds, String... needles) {
+        for (DicomElement e : ds) {
+            if (e.isSequence()) {
+                for (DicomObject item : e.sequence().orElseThrow()) {
+                    assertNoValueContains(item, needles);
+                }
+                continue;
+            }
+            String v = e.vr().isText() ? e.text().orElse("") : "";
+            for (String n : needles) {
+                assertFalse(v.contains(n), e + " still holds " + n);
+            }
+        }
+    }
 }

@@ -72,4 +72,25 @@ class DicomJsonTest {
         assertThrows(DicomParseException.class, () -> DicomJson.read("{\"00280010\":{\"vr\":\"US\",\"Value\":[70000]}}"));
         assertThrows(DicomParseException.class, () -> DicomJson.read("{"));
     }
+
+    @Test
+    void emptyValuesInsideMultiValuedStringsAreJsonNullAsPs318F2Says() {
+        // chrH31.dcm's Specific Character Set is "\ISO 2022 IR 87": an empty first value
+        DicomObject ds = DicomObject.builder()
+                .set(DicomElement.ofBytes(Tags.SpecificCharacterSet, VR.CS,
+                        "\\ISO 2022 IR 87 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .setString(Tags.ImageType, VR.CS, "ORIGINAL", "", "AXIAL")
+                .setString(Tags.OtherPatientNames, VR.PN, "Doe^John", "")
+                .setString(Tags.PixelSpacing, VR.DS, "0.5", "")
+                .build();
+        String json = DicomJson.toJson(ds);
+        assertTrue(json.contains("\"00080005\":{\"vr\":\"CS\",\"Value\":[null,\"ISO 2022 IR 87\"]}"), json);
+        assertTrue(json.contains("\"Value\":[\"ORIGINAL\",null,\"AXIAL\"]"), json);
+        assertTrue(json.contains("\"Value\":[{\"Alphabetic\":\"Doe^John\"},null]"), json);
+        assertTrue(json.contains("\"Value\":[0.5,null]"), json);
+        assertTrue(!json.contains("\"\""), "no empty strings: " + json);
+        DicomObject back = DicomJson.read(json);
+        assertEquals(List.of("", "ISO 2022 IR 87"), back.getStrings(Tags.SpecificCharacterSet));
+        assertEquals(List.of("ORIGINAL", "", "AXIAL"), back.getStrings(Tags.ImageType));
+    }
 }

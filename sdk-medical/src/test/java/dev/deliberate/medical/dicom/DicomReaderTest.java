@@ -257,4 +257,50 @@ class DicomReaderTest {
         byte[] c = Arrays.copyOf(b, 131);
         assertThrows(DicomParseException.class, () -> read(c));
     }
+
+    /** A sequence of n empty items, defined-length ones or undefined-length ones closed by an item delimiter. */
+    static byte[] emptyItems(int n, boolean undefined) {
+        Bytes head = Bytes.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+        head.explicit(Tags.SOPClassUID, "UI", "1.2.840.10008.5.1.4.1.1.7\0");
+        head.tag(Tags.ReferencedImageSequence).ascii("SQ").u16(0).u32(undefined ? 0xFFFFFFFFL : 8L * n);
+        Bytes tail = new Bytes();
+        if (undefined) {
+            tail.tag(Tag.SEQUENCE_DELIMITATION).u32(0);
+        }
+        tail.explicit(Tags.SOPInstanceUID, "UI", "1.2.3.4\0");
+        byte[] h = head.bytes();
+        byte[] t = tail.bytes();
+        int item = undefined ? 16 : 8;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(h.length + item * n + t.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(h);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(undefined ? -1 : 0);
+            if (undefined) {
+                b.putShort((short) 0xFFFE).putShort((short) 0xE00D).putInt(0);
+            }
+        }
+        return b.put(t).array();
+    }
+
+    @Test
+    void aMillionEmptyItemsReadAsEmptyItemsWithTheirOffsetsAndBounds() {
+        for (boolean undefined : new boolean[] {false, true}) {
+            byte[] data = emptyItems(1_000_000, undefined);
+            DicomObject ds = DicomReader.standard().read(data).dataset();
+            Sequence seq = ds.getSequence(Tags.ReferencedImageSequence).orElseThrow();
+            assertEquals(1_000_000, seq.size());
+            assertTrue(seq.get(999_999).isEmpty());
+            long first = seq.get(0).sourceOffset().orElseThrow();
+            assertEquals(first + (undefined ? 16L : 8L) * 999_999, seq.get(999_999).sourceOffset().orElseThrow());
+            assertEquals("1.2.3.4", ds.getString(Tags.SOPInstanceUID).orElseThrow(), "parsing goes on after it");
+            byte[] thousand = emptyItems(1000, undefined);
+            assertThrows(DicomParseException.class, () -> new DicomReader(DicomReadOptions.defaults()
+                    .withMaxItems(999)).read(thousand), "the item bound still holds");
+        }
+        byte[] small = emptyItems(3, true);
+        assertThrows(DicomParseException.class, () -> new DicomReader(new DicomReadOptions(1L << 30, 64, 1_000_000, 5,
+                64 * 1024, false, false, 1L << 30, false, true)).read(small),
+                "empty items' delimiters count as elements, as before");
+    }
 }

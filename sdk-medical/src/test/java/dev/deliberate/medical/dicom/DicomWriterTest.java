@@ -91,4 +91,28 @@ class DicomWriterTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DicomWriteOptions.defaults().withTransferSyntax(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN));
     }
+
+    /** A file whose (0028,0010) Rows is a US of {@code len} bytes and (0018,9087) an FD of {@code fdLen} bytes. */
+    static byte[] withPartialBinaryValues(int usLen, int fdLen) {
+        Bytes b = Bytes.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
+        b.explicit(Tags.SOPClassUID, "UI", "1.2.840.10008.5.1.4.1.1.7\0");
+        b.explicit(Tags.SOPInstanceUID, "UI", "1.2.3.4\0");
+        b.tag(0x00189087).ascii("FD").u16(fdLen).raw(new byte[fdLen]);
+        b.tag(Tags.Rows).ascii("US").u16(usLen).raw(java.util.Arrays.copyOf(new byte[] {4, 0, 0, 0, 0}, usLen));
+        return b.bytes();
+    }
+
+    @Test
+    void partialBinaryValuesAreRefusedNotRepaddedIntoAnotherMultiplicity() {
+        DicomFile f = DicomReader.standard().read(withPartialBinaryValues(3, 8));
+        assertEquals(3, f.dataset().get(Tags.Rows).orElseThrow().length(), "read as it is");
+        DicomValueException e = assertThrows(DicomValueException.class, () -> DicomWriter.standard().toBytes(f));
+        assertTrue(e.getMessage().contains("(0028,0010)") && e.getMessage().contains("3 bytes"), e.getMessage());
+        DicomFile fd = DicomReader.standard().read(withPartialBinaryValues(2, 5));
+        e = assertThrows(DicomValueException.class, () -> DicomWriter.standard().toBytes(fd));
+        assertTrue(e.getMessage().contains("(0018,9087)") && e.getMessage().contains("5 bytes"), e.getMessage());
+        DicomFile ok = DicomReader.standard().read(withPartialBinaryValues(2, 8));
+        assertArrayEquals(new byte[] {4, 0}, DicomReader.standard().read(DicomWriter.standard().toBytes(ok)).dataset()
+                .get(Tags.Rows).orElseThrow().bytes().orElseThrow(), "whole values are written exactly");
+    }
 }

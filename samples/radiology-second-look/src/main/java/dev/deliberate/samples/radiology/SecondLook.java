@@ -13,7 +13,8 @@ import dev.deliberate.core.ThinkingBudget;
 import dev.deliberate.medical.deid.BurnedInAnnotationException;
 import dev.deliberate.medical.deid.DeidentificationOption;
 import dev.deliberate.medical.deid.DeidentificationPolicy;
-import dev.deliberate.medical.deid.Deidentifier;
+import dev.deliberate.medical.deid.DeidentificationReport;
+import dev.deliberate.medical.deid.StudyDeidentifier;
 import dev.deliberate.medical.dicom.DicomFile;
 import dev.deliberate.medical.dicom.DicomObject;
 import dev.deliberate.medical.dicom.DicomReader;
@@ -109,13 +110,15 @@ public final class SecondLook {
      * @throws dev.deliberate.medical.phi.PhiExposureException when anything identified would reach the endpoint
      */
     public static Prepared prepare(List<DicomFile> sources, String salt, URI endpoint) {
-        Deidentifier deid = new Deidentifier(policy(salt));
+        // The SDK's study-level de-identification, in memory: one policy, one UID mapping and one report for the study.
+        StudyDeidentifier deid = StudyDeidentifier.builder(policy(salt)).build();
         PhiGuard guard = PhiGuard.builder().includeLoopback().build(); // no exception for local models
         List<DicomFile> safe = new ArrayList<>();
+        int index = 0;
         for (DicomFile f : sources) {
             DicomFile d;
             try {
-                d = deid.deidentify(f);
+                d = deid.deidentify(f, "instance " + (++index)).file();
             } catch (BurnedInAnnotationException e) {
                 throw new SecondLookException("refused: " + e.getMessage(), e);
             }
@@ -127,7 +130,7 @@ public final class SecondLook {
         for (DicomFile f : sources) {
             guard.checkText(prompt.text(), f.dataset(), endpoint); // the original's identifiers, not the copy's
         }
-        return new Prepared(safe, context, prompt);
+        return new Prepared(safe, context, prompt, deid.report());
     }
 
     /**
@@ -136,8 +139,10 @@ public final class SecondLook {
      * @param deidentified the de-identified instances, in input order
      * @param context      the study summary
      * @param prompt       the prompt
+     * @param report       what the de-identification did, attribute by attribute
      */
-    public record Prepared(List<DicomFile> deidentified, StudyContext context, SecondLookPrompt prompt) {
+    public record Prepared(List<DicomFile> deidentified, StudyContext context, SecondLookPrompt prompt,
+            DeidentificationReport report) {
         /** Copies. */
         public Prepared {
             deidentified = List.copyOf(deidentified);
@@ -177,6 +182,8 @@ public final class SecondLook {
             DicomWriter.standard().write(f, target);
             written.add(target);
         }
+        writeAtomically(out.resolve("deidentified").resolve(StudyDeidentifier.REPORT_FILE),
+                prepared.report().toJson().getBytes(StandardCharsets.UTF_8));
         Path promptFile = out.resolve(PROMPT_FILE);
         writeAtomically(promptFile, prepared.prompt().text().getBytes(StandardCharsets.UTF_8));
 

@@ -77,6 +77,9 @@ class SecondLookTest {
         assertNotEquals(src.dataset().getString(Tags.StudyInstanceUID), safe.getString(Tags.StudyInstanceUID));
         assertEquals(SecondLook.prepare(List.of(src), SALT, REMOTE).deidentified().get(0).dataset()
                 .getString(Tags.StudyInstanceUID), safe.getString(Tags.StudyInstanceUID), "same salt, same UID");
+        assertEquals(safe.getString(Tags.SOPInstanceUID), p.deidentified().get(0).fileMeta()
+                .getString(Tags.MediaStorageSOPInstanceUID), "the SDK's study API rebuilt the file meta");
+        assertFalse(p.report().entriesFor(Tags.PatientName).isEmpty(), "the report covers the study");
     }
 
     @Test
