@@ -16,6 +16,7 @@ import dev.deliberate.core.budget.DeadlinePlanner;
 import dev.deliberate.core.budget.DecodeRateEstimator;
 import dev.deliberate.robotics.InvalidGoalException;
 import dev.deliberate.robotics.action.GoalContext;
+import dev.deliberate.robotics.action.GoalDeadlines;
 import dev.deliberate.robotics.action.GoalHandler;
 import dev.deliberate.robotics.action.GoalOutcome;
 import dev.deliberate.robotics.internal.BoundedJson;
@@ -43,9 +44,11 @@ import org.slf4j.LoggerFactory;
  *       and the time to write an answer (both from a {@link DecodeRateEstimator} that learns from every call), and
  *       gives the rest to thinking, in tokens and as a thinking deadline.</li>
  *   <li>The answer is constrained by the allowed-actions JSON Schema and checked by the {@link DecisionGuard}.</li>
- *   <li>A watchdog waits for the call only until the goal's deadline. When it passes, the fallback is returned at once
- *       and the call is cancelled, even if the model is stuck.</li>
- *   <li>A cancelled goal cancels the reasoning call at once (generation stops at the next token).</li>
+ *   <li>It is the {@link GoalDeadlines} of its {@link dev.deliberate.robotics.action.ActionServer}: the server's
+ *       watchdog thread delivers the fallback by every goal's deadline, counted from arrival, also while the goal
+ *       waits in the queue, and cancels the call, even if the model is stuck.</li>
+ *   <li>A cancelled goal cancels the reasoning call at once (generation stops at the next token) and ends CANCELED at
+ *       once, without waiting for a model that ignores the cancel.</li>
  *   <li>A malformed goal (blank task, context that is not a JSON object, negative deadline) ends ABORTED with the
  *       fallback as its result.</li>
  *   <li>Task, context and observations are data: they are quoted into the prompt as JSON with markup characters
@@ -66,7 +69,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; one instance serves every goal of a server.
  */
-public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFeedback, ReasonResult> {
+public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFeedback, ReasonResult>,
+        GoalDeadlines<ReasonGoal, ReasonResult> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineReasoner.class);
 
@@ -102,6 +106,9 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
     private final Sampling sampling;
     private final Clock clock;
     private final Duration minimumAttempt;
+    private final GoalOutcome<ReasonResult> expiredWaiting;
+    private final GoalOutcome<ReasonResult> expiredExecuting;
+    private final GoalOutcome<ReasonResult> expiredCanceling;
 
     private DeadlineReasoner(Builder b) {
         this.model = b.model;
@@ -120,6 +127,11 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         this.sampling = b.sampling;
         this.clock = b.clock;
         this.minimumAttempt = b.minimumAttempt;
+        this.expiredWaiting = GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_DEADLINE,
+                "the deadline passed while the goal waited in the queue"));
+        this.expiredExecuting = GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_DEADLINE,
+                "no valid decision by the deadline"));
+        this.expiredCanceling = cancelled();
         this.planner = new DeadlinePlanner(estimator, answerMaxTokens, b.maxThinkingTokens, minimumAttempt);
     }
 
@@ -158,12 +170,36 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
     }
 
     @Override
+    public Optional<Duration> deadlineOf(ReasonGoal goal) {
+        try {
+            return Optional.of(deadlineOf0(goal));
+        } catch (InvalidGoalException e) {
+            return Optional.of(defaultDeadline); // answered at once by execute(); bounded if it has to wait
+        }
+    }
+
+    @Override
+    public GoalOutcome<ReasonResult> expired(ReasonGoal goal, Phase phase) {
+        // built ahead: this runs on the watchdog thread, which must not wait for class loading or formatting
+        return switch (phase) {
+            case WAITING -> expiredWaiting;
+            case EXECUTING -> expiredExecuting;
+            case CANCELING -> expiredCanceling;
+        };
+    }
+
+    @Override
+    public ReasonResult unreadable(String why) {
+        return fallbackResult(ReasonFinish.FALLBACK_INVALID_GOAL, "unreadable goal: " + why);
+    }
+
+    @Override
     public GoalOutcome<ReasonResult> execute(ReasonGoal goal, GoalContext<ReasonFeedback> context) {
         Instant accepted = context.acceptedAt();
         Duration allowed;
         JsonNode goalContext;
         try {
-            allowed = deadlineOf(goal);
+            allowed = deadlineOf0(goal);
             goalContext = contextOf(goal);
             checkTask(goal.task());
         } catch (InvalidGoalException e) {
@@ -200,12 +236,17 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
             return GoalOutcome.succeeded(fallbackResult(ReasonFinish.FALLBACK_MODEL_ERROR,
                     "the model refused the request: " + e.getMessage()));
         }
-        context.onCancel(call::cancel);
+        java.util.concurrent.CompletableFuture<Reasoning> cancelled = new java.util.concurrent.CompletableFuture<>();
+        context.onCancel(() -> {
+            call.cancel();
+            // do not wait for a model that ignores the cancel
+            cancelled.completeExceptionally(new CancellationException("goal cancelled"));
+        });
         Reasoning reasoning;
         Instant callStarted = clock.instant();
         try {
             long waitNanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
-            reasoning = call.future().get(waitNanos, TimeUnit.NANOSECONDS);
+            reasoning = call.future().applyToEither(cancelled, r -> r).get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             relay.stop();
             call.cancel();
@@ -297,7 +338,7 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
         return new ReasonResult(fallbackJson, truncate(why), true, finish.name());
     }
 
-    private Duration deadlineOf(ReasonGoal goal) {
+    private Duration deadlineOf0(ReasonGoal goal) {
         RosDuration d = goal.deadline();
         if (d.sec() < 0) {
             throw new InvalidGoalException("deadline must not be negative, got " + d.sec() + " s");
