@@ -45,4 +45,12 @@ public interface GoalDeadlines<G, R> {
      * frame whose id could still be recovered); {@code why} says what was wrong.
      */
     R unreadable(String why);
+
+    /**
+     * The result sent, with status ABORTED, for a goal the server refused (queue full, server closed); by default the
+     * same as {@link #unreadable}.
+     */
+    default R rejected(String why) {
+        return unreadable(why);
+    }
 }

@@ -194,6 +194,11 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
     }
 
     @Override
+    public ReasonResult rejected(String why) {
+        return fallbackResult(ReasonFinish.FALLBACK_REJECTED, "goal rejected: " + why);
+    }
+
+    @Override
     public GoalOutcome<ReasonResult> execute(ReasonGoal goal, GoalContext<ReasonFeedback> context) {
         Instant accepted = context.acceptedAt();
         Duration allowed;

@@ -25,7 +25,9 @@ public enum ReasonFinish {
     /** The model's answer did not validate against the allowed-actions schema. */
     FALLBACK_INVALID_ANSWER,
     /** The goal itself was invalid (missing task, bad context JSON, negative deadline); the goal is ABORTED. */
-    FALLBACK_INVALID_GOAL;
+    FALLBACK_INVALID_GOAL,
+    /** The server refused the goal (its queue was full, or it was closing); the goal is ABORTED. */
+    FALLBACK_REJECTED;
 
     /** Whether the safe fallback was delivered. */
     public boolean isFallback() {
