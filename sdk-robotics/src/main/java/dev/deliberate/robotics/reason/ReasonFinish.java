@@ -14,6 +14,8 @@ public enum ReasonFinish {
     DEADLINE,
     /** The answer hit its token bound (and still validated). */
     LENGTH,
+    /** A reflex (fast rule) decided without calling a model. */
+    REFLEX,
     /** The goal was cancelled; no decision. */
     CANCELLED,
     /** The goal's deadline passed before a valid answer came; the watchdog delivered the fallback. */

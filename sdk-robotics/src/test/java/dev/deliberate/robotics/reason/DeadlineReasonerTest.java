@@ -116,7 +116,7 @@ class DeadlineReasonerTest {
             ReasonResult r = run(reasoner, goal("obstacle", "", Duration.ofMillis(1500)), fb, GoalStatus.SUCCEEDED);
             assertTrue(r.fallbackUsed());
             assertEquals(ReasonFinish.FALLBACK_DEADLINE.name(), r.finish());
-            assertEquals(1, model.cancels.get());
+            assertTrue(model.cancels.get() >= 1); // by the watchdog, and again by the handler's own timeout
             assertTrue(fb.stream().anyMatch(f -> f.phase().equals(ReasonFeedback.THINKING)
                     && f.thinkingTokens() > 0 && f.thinkingExcerpt().contains("hmm")));
             // the server's watchdog delivered the result, so the handler's late "fallback" feedback was dropped

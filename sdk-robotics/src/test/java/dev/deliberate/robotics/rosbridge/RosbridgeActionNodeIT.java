@@ -132,7 +132,7 @@ class RosbridgeActionNodeIT {
             // functional bound (not a performance figure, see the benchmark): long before the model would end
             assertTrue(g.path("elapsedMs").asDouble() < 3000, g.toString());
             assertTrue(g.path("feedback").size() >= 1, "thinking feedback while the model ran: " + g);
-            assertEquals(1, model.cancels.get(), "the watchdog cancelled the stuck call");
+            assertTrue(model.cancels.get() >= 1, "the watchdog cancelled the stuck call");
         }
     }
 

@@ -165,8 +165,10 @@ class RosbridgeActionNodeTest {
             assertEquals(Set.of("op", "id", "action", "values", "status", "result"), keys(result));
             assertTrue(result.path("status").isInt() && result.path("status").asInt() == 4);
             assertTrue(result.path("result").isBoolean() && result.path("result").asBoolean());
-            assertEquals(Set.of("decision_json", "rationale", "fallback_used", "finish"),
-                    keys(result.path("values")));
+            assertEquals(Set.of("decision_json", "rationale", "fallback_used", "finish", "path", "path_reason",
+                    "model", "thinking_tokens_planned", "thinking_tokens_used"), keys(result.path("values")));
+            assertEquals("deep", result.path("values").path("path").asText());
+            assertEquals("instant", result.path("values").path("model").asText());
             assertEquals("{\"action\":\"go\"}", result.path("values").path("decision_json").asText());
             assertTrue(node.framesIgnored() >= 8, "ignored: " + node.framesIgnored());
             assertEquals(1, node.connectionsOpened());
