@@ -268,6 +268,18 @@ public final class DeadlineReasoner implements GoalHandler<ReasonGoal, ReasonFee
             Instant now = clock.instant();
             Duration left = Duration.between(now, deadline);
             Instant fastUntil = now.plus(Duration.ofNanos((long) (Math.max(0, left.toNanos()) * f.shareOfDeadline())));
+            if (f.model().isEmpty() && plan(now, fastUntil).isEmpty()) {
+                // the estimator says the prompt and answer alone do not fit: calling would only delay deep reasoning
+                escalation = "no time for the fast configuration within " + Math.round(f.shareOfDeadline() * 100)
+                        + "% of the deadline";
+            }
+        }
+        if (fast.isPresent() && escalation == null) {
+            FastPath f = fast.get();
+            ReasoningModel m = f.model().orElse(model);
+            Instant now = clock.instant();
+            Duration left = Duration.between(now, deadline);
+            Instant fastUntil = now.plus(Duration.ofNanos((long) (Math.max(0, left.toNanos()) * f.shareOfDeadline())));
             String user = userPrompt(goal.task(), goalContext, latest, allowed);
             ReasoningRequest request = request(user, f.thinkingTokens() == 0 ? ThinkingBudget.none()
                     : ThinkingBudget.tokens(f.thinkingTokens()));
