@@ -26,7 +26,9 @@ const opt = (name, dflt) => {
 };
 const port = Number(opt('--port', '0'));
 const trace = args.includes('--trace');
-const MAX_FRAME = 1 << 20;
+// rosbridge_server (tornado) accepts messages up to 10 MiB by default; so does the relay, so that the node sees
+// what a real bridge would forward
+const MAX_FRAME = 10 << 20;
 
 // ---- interface definitions (.action files) --------------------------------------------------------------------
 const actionDefs = new Map(); // type -> {goal, result, feedback}: arrays of {type, name}

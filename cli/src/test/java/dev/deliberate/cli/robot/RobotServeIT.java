@@ -116,4 +116,33 @@ class RobotServeIT {
             assertEquals(List.of(), relay.lines().stream().filter(l -> l.startsWith("PROTOCOL-ERROR")).toList());
         }
     }
+
+    static final java.time.Duration TEN_SECONDS = java.time.Duration.ofSeconds(10);
+
+    @Test
+    void serveGivesUpAfterMaxReconnectsWithOneLineAndExitCode1() throws Exception {
+        Path model = tinyModel();
+        Path schema = dir.resolve("allowed.json");
+        Files.writeString(schema, SCHEMA);
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path tmp = Files.createDirectories(dir.resolve("tmp2"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), "dev.deliberate.cli.Main", "robot", "serve",
+                "--rosbridge", "ws://127.0.0.1:" + port, "--model", model.toString(),
+                "--allowed-actions", schema.toString(), "--fallback", "{\"action\":\"stop\"}",
+                "--max-reconnects", "2"));
+        try (ChildProcess serve = ChildProcess.command(dir, cmd)) {
+            assertTrue(serve.process().waitFor(60, TimeUnit.SECONDS), "serve gave up");
+            assertEquals(1, serve.process().exitValue());
+            String expected = "deliberate: rosbridge at ws://127.0.0.1:" + port
+                    + " unreachable after 2 reconnect attempt(s)";
+            assertTrue(serve.awaitLine(expected, TEN_SECONDS).isPresent(),
+                    serve.lines().toString());
+            assertTrue(serve.lines().stream().noneMatch(l -> l.startsWith("\tat ")), serve.lines().toString());
+        }
+    }
 }

@@ -73,4 +73,37 @@ class ServeCommandTest {
         assertThrows(InvalidSchemaException.class, () -> parse("--rosbridge", "ws://127.0.0.1:9090", "--model",
                 "m", "--allowed-actions", notSchema.toString(), "--fallback", "{}").configure());
     }
+
+    @Test
+    void escalationQueueAndReconnectOptionsAreCheckedWithoutOpeningTheModel() throws Exception {
+        Path rules = dir.resolve("rules.json");
+        Files.writeString(rules, "[{\"when\":{\"pointer\":\"/distance_m\",\"below\":5},"
+                + "\"decide\":{\"action\":\"stop\"}}]");
+        ServeCommand cmd = parse("--rosbridge", "ws://127.0.0.1:9090", "--model", "m.gguf",
+                "--allowed-actions", schema().toString(), "--fallback", "{\"action\":\"stop\"}",
+                "--reflexes", rules.toString(), "--fast-thinking-tokens", "0", "--fast-share", "0.25",
+                "--confidence-field", "/confidence", "--min-confidence", "0.8", "--queue-size", "4",
+                "--max-reconnects", "3");
+        ServeCommand.Config config = cmd.configure();
+        assertEquals(1, config.reflexes().size());
+        assertEquals(0, config.fast().orElseThrow().thinkingTokens());
+        assertEquals(0.25, config.fast().orElseThrow().shareOfDeadline());
+        assertEquals("/confidence", config.fast().orElseThrow().confidencePointer().orElseThrow());
+        assertEquals(4, cmd.queueSize);
+        assertEquals(3, cmd.maxReconnects);
+
+        Files.writeString(rules, "[{\"when\":{\"pointer\":\"/d\"},\"decide\":{}}]");
+        assertThrows(dev.deliberate.robotics.reason.ReflexRules.InvalidRulesException.class, () -> parse(
+                "--rosbridge", "ws://127.0.0.1:9090", "--model", "m", "--allowed-actions", schema().toString(),
+                "--fallback", "{\"action\":\"stop\"}", "--reflexes", rules.toString()).configure());
+        assertThrows(IllegalArgumentException.class, () -> parse("--rosbridge", "ws://127.0.0.1:9090", "--model",
+                "m", "--allowed-actions", schema().toString(), "--fallback", "{\"action\":\"stop\"}",
+                "--fast-thinking-tokens", "0", "--fast-share", "1.5").configure());
+        assertThrows(IllegalArgumentException.class, () -> parse("--rosbridge", "ws://127.0.0.1:9090", "--model",
+                "m", "--allowed-actions", schema().toString(), "--fallback", "{\"action\":\"stop\"}",
+                "--queue-size", "-1").configure());
+        assertThrows(IllegalArgumentException.class, () -> parse("--rosbridge", "ws://127.0.0.1:9090", "--model",
+                "m", "--allowed-actions", schema().toString(), "--fallback", "{\"action\":\"stop\"}",
+                "--confidence-field", "/confidence").configure());
+    }
 }

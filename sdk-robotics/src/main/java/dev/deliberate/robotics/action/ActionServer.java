@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>Deadlines.</b> With {@link GoalDeadlines} (picked up from the handler when it implements them), every goal
+ * gets a timer at its arrival. The timers live on one dedicated watchdog thread per server (maximum priority, doing
+ * nothing but timers), which, when a deadline passes first, completes the goal itself with
+ * {@link GoalDeadlines#expired}, wherever the goal is: waiting in the queue, executing, or winding down after a cancel
+ * or a preemption. The handler is then asked to stop (its cancel hooks run) and its late outcome is dropped; the next
+ * queued goal starts at once. Busy handler threads cannot starve that thread of the work it needs: it never waits
+ * for a handler.
+ *
  * <p>Thread-safe. Handlers run on daemon worker threads owned by the server; {@link #close()} cancels what runs, aborts
  * what waits and waits for the workers to end.
  *
@@ -55,6 +65,8 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
     private final Clock clock;
     private final Duration closeTimeout;
     private final ThreadPoolExecutor workers;
+    private final Optional<GoalDeadlines<G, R>> deadlines;
+    private final ScheduledThreadPoolExecutor watchdog; // null without deadlines
 
     private final Object lock = new Object();
     // all fields below are guarded by lock
@@ -72,6 +84,20 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         this.retention = b.retention;
         this.clock = b.clock;
         this.closeTimeout = b.closeTimeout;
+        this.deadlines = Optional.ofNullable(b.deadlines);
+        if (b.deadlines != null) {
+            ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "deliberate-watchdog-" + name);
+                t.setDaemon(true);
+                t.setPriority(Thread.MAX_PRIORITY);
+                return t;
+            });
+            w.setRemoveOnCancelPolicy(true);
+            w.prestartCoreThread();
+            this.watchdog = w;
+        } else {
+            this.watchdog = null;
+        }
         AtomicInteger n = new AtomicInteger();
         // Threads are created on demand: executing goals are bounded by maxConcurrentGoals, plus goals winding down
         // after a cancel (which must not hold back the goal that preempted them).
@@ -99,6 +125,16 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
     /** The policy for goals that arrive while the server is busy. */
     public GoalPolicy policy() {
         return policy;
+    }
+
+    /** The deadlines this server enforces; empty when goals have none. */
+    public Optional<GoalDeadlines<G, R>> deadlines() {
+        return deadlines;
+    }
+
+    /** How many goals may wait under {@link GoalPolicy#QUEUE}. */
+    public int queueCapacity() {
+        return queueCapacity;
     }
 
     /**
@@ -153,6 +189,7 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
                 }
             }
             active.put(id, entry);
+            armLocked(entry);
             queue.addLast(entry);
             entry.status = GoalStatus.ACCEPTED;
             entry.emitStatus(GoalStatus.ACCEPTED);
@@ -244,6 +281,9 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         runHooks(hooks);
         touched.forEach(Entry::drain);
         workers.shutdown();
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
         try {
             if (!workers.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("action server '{}': handlers still running {} after close; interrupting them", name,
@@ -266,6 +306,64 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
     }
 
     // ---- internals -------------------------------------------------------------------------------------------
+
+    private void armLocked(Entry e) {
+        if (watchdog == null) {
+            return;
+        }
+        Optional<Duration> d;
+        try {
+            d = deadlines.get().deadlineOf(e.goal);
+        } catch (RuntimeException ex) {
+            LOG.warn("action server '{}': no deadline for goal {}: {}", name, e.id, ex.toString());
+            return;
+        }
+        if (d.isEmpty()) {
+            return;
+        }
+        long left = Math.max(0, d.get().toNanos() - (System.nanoTime() - e.arrivedNanos));
+        try {
+            e.timer = watchdog.schedule(() -> expire(e), left, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closing: close() ends the goal
+        }
+    }
+
+    /** On the watchdog thread: the goal's deadline passed before it ended. */
+    private void expire(Entry e) {
+        List<Runnable> hooks = new ArrayList<>();
+        List<Entry> toStart;
+        synchronized (lock) {
+            if (e.status.isTerminal() || active.get(e.id) != e) {
+                return;
+            }
+            GoalDeadlines.Phase phase = switch (e.status) {
+                case ACCEPTED -> GoalDeadlines.Phase.WAITING;
+                case CANCELING -> GoalDeadlines.Phase.CANCELING;
+                default -> GoalDeadlines.Phase.EXECUTING;
+            };
+            GoalOutcome<R> outcome;
+            try {
+                outcome = deadlines.get().expired(e.goal, phase);
+            } catch (RuntimeException ex) {
+                outcome = GoalOutcome.aborted("deadline passed, and the deadline outcome failed: " + ex);
+            }
+            if (phase == GoalDeadlines.Phase.WAITING) {
+                queue.remove(e);
+                if (outcome.status() != GoalStatus.ABORTED) {
+                    e.transitionLocked(GoalStatus.EXECUTING); // ROS: a result comes from an executing goal
+                }
+            }
+            e.expired = true;
+            hooks.addAll(e.cancelHooks);
+            e.cancelHooks.clear();
+            finishLocked(e, outcome);
+            toStart = startReadyLocked();
+        }
+        runHooks(hooks); // cancel hooks only raise flags (stop the model at its next token): quick
+        e.drain();
+        launch(toStart);
+    }
 
     private int executingLocked() {
         int n = 0;
@@ -312,7 +410,10 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
             }
         } catch (RuntimeException | Error failure) {
             LOG.warn("action server '{}': goal {} failed: {}", name, e.id, failure.toString(), failure);
-            outcome = GoalOutcome.aborted("handler failed: " + failure);
+            outcome = deadlines.isPresent()
+                    ? GoalOutcome.aborted(deadlines.get().unreadable("handler failed: " + failure),
+                            "handler failed: " + failure)
+                    : GoalOutcome.aborted("handler failed: " + failure);
         }
         List<Entry> toStart;
         synchronized (lock) {
@@ -333,6 +434,7 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         e.cancelRequested = true;
         if (e.status == GoalStatus.ACCEPTED) {
             queue.remove(e);
+            e.disarm();
             e.transitionLocked(GoalStatus.CANCELING);
             e.finishedWith(GoalStatus.CANCELED, Optional.empty(), why);
             active.remove(e.id);
@@ -354,6 +456,7 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         if (e.status == GoalStatus.ACCEPTED && status != GoalStatus.ABORTED) {
             status = GoalStatus.ABORTED;
         }
+        e.disarm();
         e.finishedWith(status, outcome.result(), message);
         active.remove(e.id);
         retainLocked(e);
@@ -409,12 +512,15 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         final G goal;
         final GoalObserver<F, R> observer;
         final Instant acceptedAt;
+        final long arrivedNanos = System.nanoTime();
         final CompletableFuture<GoalResult<R>> future = new CompletableFuture<>();
         final List<Runnable> cancelHooks = new ArrayList<>();
         final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
         final Object deliveryLock = new Object();
         GoalStatus status = GoalStatus.UNKNOWN;
         boolean cancelRequested;
+        boolean expired; // the watchdog ended the goal; the handler should stop
+        ScheduledFuture<?> timer;
         GoalResult<R> finalResult;
 
         Entry(GoalId id, G goal, GoalObserver<F, R> observer, Instant acceptedAt) {
@@ -430,6 +536,13 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
             }
             status = next;
             emitStatus(next);
+        }
+
+        void disarm() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
         }
 
         void emitStatus(GoalStatus s) {
@@ -494,7 +607,7 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         @Override
         public boolean isCancelRequested() {
             synchronized (lock) {
-                return cancelRequested;
+                return cancelRequested || expired;
             }
         }
 
@@ -502,7 +615,7 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         public void onCancel(Runnable hook) {
             Objects.requireNonNull(hook, "hook");
             synchronized (lock) {
-                if (!cancelRequested) {
+                if (!cancelRequested && !expired) {
                     cancelHooks.add(hook);
                     return;
                 }
@@ -544,13 +657,27 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
         private ResultRetention retention = ResultRetention.defaults();
         private Clock clock = Clock.systemUTC();
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private GoalDeadlines<G, R> deadlines;
 
+        @SuppressWarnings("unchecked")
         private Builder(String name, GoalHandler<G, F, R> handler) {
             this.name = Objects.requireNonNull(name, "name");
             if (name.isBlank()) {
                 throw new IllegalArgumentException("server name must not be blank");
             }
             this.handler = Objects.requireNonNull(handler, "handler");
+            if (handler instanceof GoalDeadlines<?, ?> d) {
+                // a handler that knows its goals' deadlines is, by its own type, for these goals and results
+                this.deadlines = (GoalDeadlines<G, R>) d;
+            }
+        }
+
+        /**
+         * The deadlines to enforce (default: the handler's, when it implements {@link GoalDeadlines}; else none).
+         */
+        public Builder<G, F, R> deadlines(GoalDeadlines<G, R> deadlines) {
+            this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+            return this;
         }
 
         /** What to do with goals that arrive while busy (default {@link GoalPolicy#QUEUE}). */
@@ -568,7 +695,11 @@ public final class ActionServer<G, F, R> implements AutoCloseable {
             return this;
         }
 
-        /** How many goals may wait under {@link GoalPolicy#QUEUE} (default 16). */
+        /**
+         * How many goals may wait under {@link GoalPolicy#QUEUE} (default 16). A goal that arrives when that many wait
+         * is rejected ({@link GoalRejectedException}; a transport answers it ABORTED, with the fallback result where
+         * there are {@link GoalDeadlines}).
+         */
         public Builder<G, F, R> queueCapacity(int capacity) {
             if (capacity < 0 || capacity > 100_000) {
                 throw new IllegalArgumentException("queueCapacity must be in [0, 100000], got " + capacity);

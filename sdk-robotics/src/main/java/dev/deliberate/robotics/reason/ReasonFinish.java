@@ -14,6 +14,8 @@ public enum ReasonFinish {
     DEADLINE,
     /** The answer hit its token bound (and still validated). */
     LENGTH,
+    /** A reflex (fast rule) decided without calling a model. */
+    REFLEX,
     /** The goal was cancelled; no decision. */
     CANCELLED,
     /** The goal's deadline passed before a valid answer came; the watchdog delivered the fallback. */
@@ -25,7 +27,9 @@ public enum ReasonFinish {
     /** The model's answer did not validate against the allowed-actions schema. */
     FALLBACK_INVALID_ANSWER,
     /** The goal itself was invalid (missing task, bad context JSON, negative deadline); the goal is ABORTED. */
-    FALLBACK_INVALID_GOAL;
+    FALLBACK_INVALID_GOAL,
+    /** The server refused the goal (its queue was full, or it was closing); the goal is ABORTED. */
+    FALLBACK_REJECTED;
 
     /** Whether the safe fallback was delivered. */
     public boolean isFallback() {

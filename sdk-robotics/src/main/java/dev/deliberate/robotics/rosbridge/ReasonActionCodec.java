@@ -89,6 +89,11 @@ public final class ReasonActionCodec implements RosActionCodec<ReasonGoal, Reaso
         o.put("rationale", result.rationale());
         o.put("fallback_used", result.fallbackUsed());
         o.put("finish", result.finish());
+        o.put("path", result.path());
+        o.put("path_reason", result.pathReason());
+        o.put("model", result.model());
+        o.put("thinking_tokens_planned", result.thinkingTokensPlanned());
+        o.put("thinking_tokens_used", result.thinkingTokensUsed());
         return o;
     }
 

@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,16 @@ import org.slf4j.LoggerFactory;
  *       connection are cancelled (the bridge has aborted them already).</li>
  *   <li>Optionally subscribes to observation topics, whose latest messages go to a {@link LatestMessages}, and
  *       publishes each decision on a {@code std_msgs/msg/String} topic.</li>
- *   <li>Every frame is parsed within size and depth bounds; a malformed frame is logged and ignored.</li>
+ *   <li>It can serve several actions at once (one per robot, or per kind of task), each with its own codec and
+ *       {@link ActionServer} (so its own schema, fallback and policy): see {@link Builder#action}.</li>
+ *   <li>Every frame is parsed within size and depth bounds. A frame that cannot be read (larger than
+ *       {@link Builder#maxFrameChars}, nested deeper than {@link Builder#maxDepth}, broken JSON, or a text frame
+ *       that is not valid UTF-8) is scanned for its top-level {@code op}, {@code id} and {@code action}: when it is a
+ *       goal for one of the node's actions, that goal is answered at once, ABORTED, with the server's fallback result
+ *       ({@link dev.deliberate.robotics.action.GoalDeadlines#unreadable}); anything else is logged (one line) and
+ *       ignored. A frame larger than the WebSocket limit (4 x maxFrameChars bytes) is refused by the WebSocket
+ *       layer, which closes the connection (code 1009): the bridge then aborts that connection's goals itself, and
+ *       the node reconnects.</li>
  * </ul>
  *
  * <pre>{@code
@@ -71,8 +79,10 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
 
     private final URI uri;
     private final String action;
-    private final RosActionCodec<G, F, R> codec;
-    private final ActionServer<G, F, R> server;
+    private final Binding<G, F, R> primary;
+    private final Map<String, Binding<?, ?, ?>> bindings;
+    private final int maxReconnects;
+    private final java.util.concurrent.CompletableFuture<String> gaveUp = new java.util.concurrent.CompletableFuture<>();
     private final List<TopicSpec> observed;
     private final Optional<LatestMessages> observations;
     private final Optional<String> resultTopic;
@@ -91,13 +101,18 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
     private long readyGeneration; // guarded by stateLock
     private final AtomicLong connectionsOpened = new AtomicLong();
     private final AtomicLong framesIgnored = new AtomicLong();
+    private final AtomicLong unreadableAnswered = new AtomicLong();
     private final AtomicLong idCounter = new AtomicLong();
 
     private RosbridgeActionNode(Builder<G, F, R> b) {
         this.uri = b.uri;
         this.action = b.action;
-        this.codec = b.codec;
-        this.server = b.server;
+        this.primary = new Binding<>(b.action, b.codec, b.server);
+        Map<String, Binding<?, ?, ?>> all = new java.util.LinkedHashMap<>();
+        all.put(b.action, primary);
+        b.extra.forEach(x -> all.put(x.name, x));
+        this.bindings = java.util.Collections.unmodifiableMap(all);
+        this.maxReconnects = b.maxReconnects;
         this.observed = List.copyOf(b.observed);
         this.observations = Optional.ofNullable(b.observations);
         this.resultTopic = Optional.ofNullable(b.resultTopic);
@@ -181,9 +196,27 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
         return connectionsOpened.get();
     }
 
-    /** How many incoming frames were ignored as malformed, oversized or unknown. */
+    /** How many incoming frames were ignored as malformed, oversized or unknown (answered or not). */
     public long framesIgnored() {
         return framesIgnored.get();
+    }
+
+    /** How many goals in unreadable frames were recovered and answered ABORTED with the fallback. */
+    public long unreadableGoalsAnswered() {
+        return unreadableAnswered.get();
+    }
+
+    /** The action names this node serves, the builder's first. */
+    public java.util.Set<String> actions() {
+        return bindings.keySet();
+    }
+
+    /**
+     * Completes, with the reason, when the node stopped reconnecting because {@link Builder#maxReconnects} attempts
+     * in a row failed. Never completes with unlimited reconnects.
+     */
+    public java.util.concurrent.CompletableFuture<String> gaveUp() {
+        return gaveUp.copy();
     }
 
     /** Unadvertises, closes the connection and stops reconnecting; waits for this node's threads to end. */
@@ -202,7 +235,9 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
         scheduler.shutdownNow();
         if (c != null) {
             if (c.isOpen()) {
-                c.sendJson(op("unadvertise_action").put("action", action));
+                for (String name : bindings.keySet()) {
+                    c.sendJson(op("unadvertise_action").put("action", name));
+                }
             }
             try {
                 c.closeBlocking();
@@ -226,7 +261,8 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
             if (closed) {
                 return;
             }
-            c = new Connection(uri, maxFrameChars * 4, (int) connectTimeout.toMillis());
+            c = new Connection(uri, (int) Math.min(Integer.MAX_VALUE, maxFrameChars * 4L),
+                    (int) connectTimeout.toMillis());
             current = c;
         }
         LOG.debug("connecting to rosbridge at {}", uri);
@@ -240,6 +276,15 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
                 return;
             }
             current = null;
+            if (maxReconnects >= 0 && failedAttempts >= maxReconnects) {
+                closed = true;
+                stateLock.notifyAll();
+                String why = "rosbridge at " + uri + " unreachable after " + maxReconnects + " reconnect attempt(s)";
+                LOG.warn("{}; giving up", why);
+                gaveUp.complete(why);
+                scheduler.shutdown();
+                return;
+            }
             delay = backoff.delay(failedAttempts++);
         }
         try {
@@ -252,7 +297,9 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
 
     private void onOpen(Connection c) {
         connectionsOpened.incrementAndGet();
-        c.sendJson(op("advertise_action").put("action", action).put("type", codec.actionType()));
+        for (Binding<?, ?, ?> b : bindings.values()) {
+            c.sendJson(op("advertise_action").put("action", b.name).put("type", b.codec.actionType()));
+        }
         resultTopic.ifPresent(t -> c.sendJson(op("advertise").put("id", nextId("advertise:" + t)).put("topic", t)
                 .put("type", "std_msgs/msg/String")));
         for (TopicSpec t : observed) {
@@ -264,19 +311,24 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
             readyGeneration++;
             stateLock.notifyAll();
         }
-        LOG.info("advertised action {} ({}) on rosbridge {}", action, codec.actionType(), uri);
+        LOG.info("advertised {} on rosbridge {}", bindings.values().stream()
+                .map(b -> b.name + " (" + b.codec.actionType() + ")").toList(), uri);
     }
 
     private void onFrame(Connection c, String text) {
+        if (text.startsWith(LenientTextFrames.MARKER)) {
+            salvage(c, text.substring(LenientTextFrames.MARKER.length()), "a text frame that is not valid UTF-8");
+            return;
+        }
         if (text.length() > maxFrameChars) {
-            ignore("frame of " + text.length() + " chars exceeds " + maxFrameChars);
+            salvage(c, text, "a frame of " + text.length() + " chars (more than " + maxFrameChars + ")");
             return;
         }
         JsonNode msg;
         try {
             msg = json.parse(text);
         } catch (BoundedJson.MalformedJsonException e) {
-            ignore("malformed frame: " + e.getMessage());
+            salvage(c, text, "a malformed frame (" + truncate(e.getMessage(), 160) + ")");
             return;
         }
         String opName = msg.path("op").asText("");
@@ -296,45 +348,59 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
         }
     }
 
+    /** A frame that could not be read: answer the goal in it when its id and action can be recovered. */
+    private void salvage(Connection c, String text, String what) {
+        framesIgnored.incrementAndGet();
+        FrameSalvage.Fields f = FrameSalvage.scan(text);
+        if (!f.isGoal()) {
+            LOG.warn("rosbridge {}: ignored {}", uri, what);
+            return;
+        }
+        String name = f.action().orElse(bindings.size() == 1 ? action : "");
+        Binding<?, ?, ?> b = bindings.get(name);
+        if (b == null) {
+            LOG.warn("rosbridge {}: ignored {}: a goal for an action not served here ({})", uri, what,
+                    truncate(name));
+            return;
+        }
+        String bridgeId = f.id().orElseThrow();
+        LOG.warn("rosbridge {}: goal {} of {} came in {}; answered ABORTED with the fallback", uri,
+                truncate(bridgeId), b.name, what);
+        unreadableAnswered.incrementAndGet();
+        abort(b, c, bridgeId, what, false);
+    }
+
     private void onGoal(Connection c, JsonNode msg) {
         JsonNode idNode = msg.get("id");
         if (idNode == null || !idNode.isTextual() || idNode.textValue().isEmpty()) {
             ignore("send_action_goal without a string id");
             return;
         }
-        String bridgeId = idNode.textValue();
-        if (!action.equals(msg.path("action").asText(""))) {
+        Binding<?, ?, ?> b = bindings.get(msg.path("action").asText(""));
+        if (b == null) {
             ignore("send_action_goal for another action: " + truncate(msg.path("action").asText("")));
             return;
         }
-        G goal;
-        try {
-            goal = codec.decodeGoal(msg.get("args"));
-        } catch (InvalidGoalException e) {
-            LOG.warn("goal {} is malformed, aborting it: {}", bridgeId, e.getMessage());
-            c.sendAbort(bridgeId);
-            return;
-        }
-        GoalId id = GoalId.random();
-        c.goals.put(bridgeId, id);
-        try {
-            server.submit(id, goal, new BridgeObserver(c, bridgeId));
-        } catch (GoalRejectedException e) {
-            LOG.info("goal {} rejected: {}", bridgeId, e.getMessage());
-            c.goals.remove(bridgeId);
-            c.sendAbort(bridgeId);
-        }
+        goal(b, c, idNode.textValue(), msg.get("args"));
     }
 
     private void onCancel(Connection c, JsonNode msg) {
         String bridgeId = msg.path("id").asText("");
-        GoalId id = c.goals.get(bridgeId);
-        if (id == null) {
+        String name = msg.path("action").asText(bindings.size() == 1 ? action : "");
+        Tracked t = c.goals.get(key(name, bridgeId));
+        if (t == null) {
             LOG.debug("cancel for unknown or finished goal {}", truncate(bridgeId));
             return;
         }
-        server.cancel(id);
+        t.binding().server.cancel(t.id());
     }
+
+    private static String key(String action, String bridgeId) {
+        return action + "\n" + bridgeId;
+    }
+
+    /** A goal of a connection: which action it is for and its server-side id. */
+    private record Tracked(Binding<?, ?, ?> binding, GoalId id) { }
 
     private void onPublish(JsonNode msg, int chars) {
         String topic = msg.path("topic").asText("");
@@ -362,40 +428,107 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
     }
 
     private static String truncate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+        return truncate(s, 80);
+    }
+
+    private static String truncate(String s, int max) {
+        String oneLine = s.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "...";
+    }
+
+    /**
+     * One action served by this node: its name, codec and server.
+     *
+     * @param <A> the goal type
+     * @param <B> the feedback type
+     * @param <C> the result type
+     */
+    static final class Binding<A, B, C> {
+        final String name;
+        final RosActionCodec<A, B, C> codec;
+        final ActionServer<A, B, C> server;
+
+        Binding(String name, RosActionCodec<A, B, C> codec, ActionServer<A, B, C> server) {
+            this.name = requireName(name, "action");
+            this.codec = Objects.requireNonNull(codec, "codec");
+            this.server = Objects.requireNonNull(server, "server");
+        }
+    }
+
+    private <A, B, C> void goal(Binding<A, B, C> b, Connection c, String bridgeId, JsonNode args) {
+        A goal;
+        try {
+            goal = b.codec.decodeGoal(args);
+        } catch (InvalidGoalException e) {
+            LOG.warn("goal {} of {} is malformed, answering ABORTED: {}", truncate(bridgeId), b.name, e.getMessage());
+            abort(b, c, bridgeId, "malformed goal: " + e.getMessage(), false);
+            return;
+        }
+        GoalId id = GoalId.random();
+        String key = key(b.name, bridgeId);
+        c.goals.put(key, new Tracked(b, id));
+        try {
+            b.server.submit(id, goal, new BridgeObserver<>(b, c, bridgeId));
+        } catch (GoalRejectedException e) {
+            LOG.info("goal {} of {} rejected: {}", truncate(bridgeId), b.name, e.getMessage());
+            c.goals.remove(key, new Tracked(b, id));
+            abort(b, c, bridgeId, e.getMessage(), true);
+        }
+    }
+
+    /** ABORTED, with the server's fallback result where it has one (else without values, which rosbridge fills). */
+    private <A, B, C> void abort(Binding<A, B, C> b, Connection c, String bridgeId, String why, boolean rejected) {
+        Optional<C> fallback;
+        try {
+            fallback = b.server.deadlines().map(d -> rejected ? d.rejected(why) : d.unreadable(why));
+        } catch (RuntimeException e) {
+            fallback = Optional.empty();
+        }
+        if (fallback.isEmpty()) {
+            c.sendAbort(b.name, bridgeId);
+            return;
+        }
+        ObjectNode m = op("action_result").put("id", bridgeId).put("action", b.name);
+        m.set("values", b.codec.encodeResult(fallback.get()));
+        m.put("status", GoalStatus.ABORTED.code()).put("result", true);
+        c.sendJson(m);
     }
 
     /** Sends one goal's feedback and result over the connection the goal came from. */
-    private final class BridgeObserver implements GoalObserver<F, R> {
+    private final class BridgeObserver<A, B, C> implements GoalObserver<B, C> {
+        private final Binding<A, B, C> b;
         private final Connection c;
         private final String bridgeId;
 
-        BridgeObserver(Connection c, String bridgeId) {
+        BridgeObserver(Binding<A, B, C> b, Connection c, String bridgeId) {
+            this.b = b;
             this.c = c;
             this.bridgeId = bridgeId;
         }
 
         @Override
-        public void onFeedback(GoalId id, F feedback) {
-            c.sendJson(op("action_feedback").put("id", bridgeId).put("action", action)
-                    .set("values", codec.encodeFeedback(feedback)));
+        public void onFeedback(GoalId id, B feedback) {
+            c.sendJson(op("action_feedback").put("id", bridgeId).put("action", b.name)
+                    .set("values", b.codec.encodeFeedback(feedback)));
         }
 
         @Override
-        public void onResult(GoalResult<R> result) {
-            c.goals.remove(bridgeId, result.id());
+        public void onResult(GoalResult<C> result) {
+            c.goals.remove(key(b.name, bridgeId), new Tracked(b, result.id()));
             GoalStatus status = result.status();
             if (result.result().isEmpty() && status == GoalStatus.ABORTED) {
-                c.sendAbort(bridgeId);
+                c.sendAbort(b.name, bridgeId);
                 return;
             }
-            R r = result.result().orElseGet(codec::emptyResult);
-            ObjectNode m = op("action_result").put("id", bridgeId).put("action", action);
-            m.set("values", codec.encodeResult(r));
+            C r = result.result().orElseGet(b.codec::emptyResult);
+            ObjectNode m = op("action_result").put("id", bridgeId).put("action", b.name);
+            m.set("values", b.codec.encodeResult(r));
             m.put("status", status.code()).put("result", true);
             c.sendJson(m);
-            if (resultTopic.isPresent() && status != GoalStatus.CANCELED && result.result().isPresent()) {
-                String text = resultText.apply(r);
+            if (b == primary && resultTopic.isPresent() && status != GoalStatus.CANCELED
+                    && result.result().isPresent()) {
+                @SuppressWarnings("unchecked")
+                String text = resultText.apply((R) r);
                 if (!text.isEmpty()) {
                     ObjectNode p = op("publish").put("topic", resultTopic.get());
                     p.putObject("msg").put("data", text);
@@ -407,11 +540,11 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
 
     /** One WebSocket connection; a new one is made for every reconnection. */
     private final class Connection extends WebSocketClient {
-        final Map<String, GoalId> goals = new ConcurrentHashMap<>();
+        final Map<String, Tracked> goals = new ConcurrentHashMap<>();
         private final Object sendLock = new Object();
 
         Connection(URI target, int maxFrameBytes, int connectTimeoutMillis) {
-            super(target, new Draft_6455(List.of(), maxFrameBytes), Map.of(), connectTimeoutMillis);
+            super(target, LenientTextFrames.draft(maxFrameBytes), Map.of(), connectTimeoutMillis);
             setTcpNoDelay(true);
             setConnectionLostTimeout(10);
             setDaemon(true);
@@ -433,14 +566,14 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
         }
 
         /** {@code action_result} with {@code result: false}: rosbridge aborts the goal (no values may be sent). */
-        void sendAbort(String bridgeId) {
-            sendJson(op("action_result").put("id", bridgeId).put("action", action)
+        void sendAbort(String name, String bridgeId) {
+            sendJson(op("action_result").put("id", bridgeId).put("action", name)
                     .put("status", GoalStatus.ABORTED.code()).put("result", false));
         }
 
         void cancelGoals() {
-            for (GoalId id : new ArrayList<>(goals.values())) {
-                server.cancel(id);
+            for (Tracked t : new ArrayList<>(goals.values())) {
+                t.binding().server.cancel(t.id());
             }
             goals.clear();
         }
@@ -527,6 +660,8 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxFrameChars = 1024 * 1024;
         private int maxDepth = 64;
+        private int maxReconnects = -1;
+        private final List<Binding<?, ?, ?>> extra = new ArrayList<>();
 
         private Builder(URI uri, String action, RosActionCodec<G, F, R> codec, ActionServer<G, F, R> server) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -537,6 +672,32 @@ public final class RosbridgeActionNode<G, F, R> implements AutoCloseable {
             this.action = requireName(action, "action");
             this.codec = Objects.requireNonNull(codec, "codec");
             this.server = Objects.requireNonNull(server, "server");
+        }
+
+        /**
+         * Serves one more action on the same connection, with its own codec and server (so its own schema, fallback,
+         * policy and queue). Result publishing ({@link #publishResults}) applies to the first action only.
+         */
+        public <A, B, C> Builder<G, F, R> action(String name, RosActionCodec<A, B, C> codec,
+                ActionServer<A, B, C> server) {
+            Binding<A, B, C> b = new Binding<>(name, codec, server);
+            if (b.name.equals(action) || extra.stream().anyMatch(x -> x.name.equals(b.name))) {
+                throw new IllegalArgumentException("action " + name + " is already served by this node");
+            }
+            extra.add(b);
+            return this;
+        }
+
+        /**
+         * Stops reconnecting after this many failed reconnection attempts in a row (default: never stops); the node
+         * then completes {@link RosbridgeActionNode#gaveUp()}.
+         */
+        public Builder<G, F, R> maxReconnects(int attempts) {
+            if (attempts < 0) {
+                throw new IllegalArgumentException("maxReconnects must not be negative");
+            }
+            this.maxReconnects = attempts;
+            return this;
         }
 
         /** Subscribes to {@code topic}; its latest message goes to {@code into}. */

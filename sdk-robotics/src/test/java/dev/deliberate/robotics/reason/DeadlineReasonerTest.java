@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -115,10 +116,11 @@ class DeadlineReasonerTest {
             ReasonResult r = run(reasoner, goal("obstacle", "", Duration.ofMillis(1500)), fb, GoalStatus.SUCCEEDED);
             assertTrue(r.fallbackUsed());
             assertEquals(ReasonFinish.FALLBACK_DEADLINE.name(), r.finish());
-            assertEquals(1, model.cancels.get());
+            assertTrue(model.cancels.get() >= 1); // by the watchdog, and again by the handler's own timeout
             assertTrue(fb.stream().anyMatch(f -> f.phase().equals(ReasonFeedback.THINKING)
                     && f.thinkingTokens() > 0 && f.thinkingExcerpt().contains("hmm")));
-            assertEquals(ReasonFeedback.FALLBACK, fb.get(fb.size() - 1).phase());
+            // the server's watchdog delivered the result, so the handler's late "fallback" feedback was dropped
+            assertTrue(fb.stream().noneMatch(f -> f.phase().equals(ReasonFeedback.FALLBACK)));
         }
     }
 
@@ -129,7 +131,9 @@ class DeadlineReasonerTest {
         ReasonResult r = run(reasoner, goal("obstacle", "", Duration.ofMillis(1)), new ArrayList<>(),
                 GoalStatus.SUCCEEDED);
         assertTrue(r.fallbackUsed());
-        assertEquals(ReasonFinish.FALLBACK_NO_TIME.name(), r.finish());
+        // the handler says NO_TIME, unless the server's watchdog was faster at the 1 ms deadline
+        assertTrue(Set.of(ReasonFinish.FALLBACK_NO_TIME.name(), ReasonFinish.FALLBACK_DEADLINE.name())
+                .contains(r.finish()), r.finish());
         assertTrue(model.requests.isEmpty());
     }
 

@@ -132,7 +132,7 @@ class RosbridgeActionNodeIT {
             // functional bound (not a performance figure, see the benchmark): long before the model would end
             assertTrue(g.path("elapsedMs").asDouble() < 3000, g.toString());
             assertTrue(g.path("feedback").size() >= 1, "thinking feedback while the model ran: " + g);
-            assertEquals(1, model.cancels.get(), "the watchdog cancelled the stuck call");
+            assertTrue(model.cancels.get() >= 1, "the watchdog cancelled the stuck call");
         }
     }
 
@@ -261,6 +261,7 @@ class RosbridgeActionNodeIT {
         List<Thread> ours = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("deliberate-rosbridge")
                         || t.getName().startsWith("deliberate-action-")
+                        || t.getName().startsWith("deliberate-watchdog-")
                         || t.getName().startsWith("WebSocket") || t.getName().contains("connectionLostChecker"))
                 .toList();
         for (Thread t : ours) {
@@ -268,6 +269,57 @@ class RosbridgeActionNodeIT {
         }
         List<String> left = ours.stream().filter(Thread::isAlive).map(Thread::getName).toList();
         assertEquals(List.of(), left);
+    }
+
+    @Test
+    void aOneMebibyteTaskThroughTheRelayIsAnsweredAbortedWithTheFallback() throws Exception {
+        var model = new TestModels.InstantModel("{\"action\":\"change_lane\"}");
+        try (Rig rig = new Rig(model, GoalPolicy.QUEUE, (b, o) -> { })) {
+            var out = new RoslibCaller().reason("x".repeat(1 << 20), "{}", 2000).reason("next", "{}", 2000)
+                    .run(rig.url(), RUN);
+            JsonNode big = out.goal(0);
+            assertFalse(big.path("ok").asBoolean(), big.toString());
+            String error = big.path("error").asText();
+            assertTrue(error.contains("Action was aborted"), error);
+            assertTrue(error.contains("FALLBACK_INVALID_GOAL") && error.contains("\\\"stop\\\""), error);
+            assertTrue(out.goal(1).path("ok").asBoolean(), out.goal(1).toString());
+            assertEquals(1, rig.node.unreadableGoalsAnswered());
+            assertEquals(1, rig.node.connectionsOpened(), "the connection stayed up");
+            assertEquals(List.of(), rig.relay.protocolErrors());
+        }
+    }
+
+    @Test
+    void twoActionsOnOneNodeEachWithItsOwnSchemaFallbackAndProvenance() throws Exception {
+        var laneModel = new TestModels.InstantModel("{\"action\":\"slow_down\"}");
+        var armModel = new TestModels.InstantModel("{\"grip\":\"open\"}");
+        DecisionGuard armGuard = DecisionGuard.of("{\"type\":\"object\",\"required\":[\"grip\"],"
+                + "\"properties\":{\"grip\":{\"enum\":[\"open\",\"close\",\"hold\"]}}}");
+        try (var armServer = ActionServer.builder("arm", DeadlineReasoner.builder(armModel, armGuard,
+                "{\"grip\":\"hold\"}").build()).policy(GoalPolicy.REJECT_WHEN_BUSY).build();
+                Rig rig = new Rig(laneModel, GoalPolicy.QUEUE,
+                        (b, o) -> b.action("/arm/reason", ReasonActionCodec.INSTANCE, armServer))) {
+            assertTrue(rig.relay.awaitLog("ADVERTISED /arm/reason", Duration.ofSeconds(20)));
+            RoslibCaller caller = new RoslibCaller().reason("obstacle", "{}", 2000)
+                    .goal("{\"task\":\"pick the cup\",\"deadline\":{\"sec\":1,\"nanosec\":0}}",
+                            g -> g.put("action", "/arm/reason"))
+                    .goal("{\"task\":\"pick the cup\",\"deadline\":{\"sec\":0,\"nanosec\":1000000}}",
+                            g -> g.put("action", "/arm/reason"));
+            var out = caller.run(rig.url(), RUN);
+            JsonNode lane = out.goal(0).path("result");
+            assertEquals("{\"action\":\"slow_down\"}", lane.path("decision_json").asText());
+            JsonNode arm = out.goal(1).path("result");
+            assertEquals("{\"grip\":\"open\"}", arm.path("decision_json").asText(), out.goal(1).toString());
+            assertEquals("deep", arm.path("path").asText());
+            assertEquals("instant", arm.path("model").asText());
+            assertTrue(arm.path("thinking_tokens_planned").isIntegralNumber(), arm.toString());
+            assertEquals(5, arm.path("thinking_tokens_used").asLong());
+            JsonNode armFallback = out.goal(2).path("result");
+            assertEquals("{\"grip\":\"hold\"}", armFallback.path("decision_json").asText(), out.goal(2).toString());
+            assertEquals("fallback", armFallback.path("path").asText());
+            assertEquals(Set.of("/deliberate/reason", "/arm/reason"), rig.node.actions());
+            assertEquals(List.of(), rig.relay.protocolErrors());
+        }
     }
 
     static Set<String> fieldNames(JsonNode node) {

@@ -150,9 +150,10 @@ class RosbridgeActionNodeTest {
 
             JsonNode abort1 = bridge.await(m -> op("action_result").test(m)
                     && "typed-wrong".equals(m.path("id").asText()));
-            assertEquals(Set.of("op", "id", "action", "status", "result"), keys(abort1), "no values when aborting");
-            assertEquals(false, abort1.path("result").asBoolean(true));
+            assertEquals(Set.of("op", "id", "action", "values", "status", "result"), keys(abort1));
+            assertEquals(true, abort1.path("result").asBoolean(false));
             assertEquals(6, abort1.path("status").asInt());
+            assertFallback(abort1, "FALLBACK_INVALID_GOAL");
             bridge.await(m -> op("action_result").test(m) && "nanos-wrong".equals(m.path("id").asText()));
 
             c.send(goal("action_goal:/deliberate/reason:1", "obstacle"));
@@ -164,11 +165,130 @@ class RosbridgeActionNodeTest {
             assertEquals(Set.of("op", "id", "action", "values", "status", "result"), keys(result));
             assertTrue(result.path("status").isInt() && result.path("status").asInt() == 4);
             assertTrue(result.path("result").isBoolean() && result.path("result").asBoolean());
-            assertEquals(Set.of("decision_json", "rationale", "fallback_used", "finish"),
-                    keys(result.path("values")));
+            assertEquals(Set.of("decision_json", "rationale", "fallback_used", "finish", "path", "path_reason",
+                    "model", "thinking_tokens_planned", "thinking_tokens_used"), keys(result.path("values")));
+            assertEquals("deep", result.path("values").path("path").asText());
+            assertEquals("instant", result.path("values").path("model").asText());
             assertEquals("{\"action\":\"go\"}", result.path("values").path("decision_json").asText());
             assertTrue(node.framesIgnored() >= 8, "ignored: " + node.framesIgnored());
             assertEquals(1, node.connectionsOpened());
+        } finally {
+            bridge.stop(2000);
+        }
+    }
+
+    static void assertFallback(JsonNode result, String finish) {
+        assertEquals(6, result.path("status").asInt(), result.toString());
+        assertTrue(result.path("result").asBoolean(false), result.toString());
+        JsonNode v = result.path("values");
+        assertEquals("{\"action\":\"stop\"}", v.path("decision_json").asText(), result.toString());
+        assertTrue(v.path("fallback_used").asBoolean(false));
+        assertEquals(finish, v.path("finish").asText());
+    }
+
+    static String goalArgs(String id, String args) {
+        return "{\"op\":\"send_action_goal\",\"id\":\"" + id + "\",\"action\":\"/deliberate/reason\","
+                + "\"action_type\":\"deliberate_msgs/action/Reason\",\"args\":" + args + "}";
+    }
+
+    static Predicate<JsonNode> resultOf(String id) {
+        return m -> op("action_result").test(m) && id.equals(m.path("id").asText());
+    }
+
+    @Test
+    void goalsInUnreadableFramesAreAnsweredAbortedWithTheFallbackAndTheConnectionStays() throws Exception {
+        ScriptedBridge bridge = new ScriptedBridge();
+        bridge.start();
+        bridge.started.await();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try (var server = server(new TestModels.InstantModel("{\"action\":\"go\"}"));
+                var node = RosbridgeActionNode.builder(bridge.uri(), "/deliberate/reason",
+                        ReasonActionCodec.INSTANCE, server).build()) {
+            node.start();
+            bridge.await(op("advertise_action"));
+            WebSocket c = bridge.client;
+            // 1.1 MB: over the 1 MiB frame bound, under the WebSocket limit
+            c.send(goalArgs("big", "{\"task\":\"" + "a".repeat(1_100_000) + "\"}"));
+            assertFallback(bridge.await(resultOf("big")), "FALLBACK_INVALID_GOAL");
+            // a 1 MiB task: the frame around it is just over the bound
+            c.send(goalArgs("mib", "{\"task\":\"" + "b".repeat(1 << 20) + "\",\"context_json\":\"\"}"));
+            assertFallback(bridge.await(resultOf("mib")), "FALLBACK_INVALID_GOAL");
+            // nested 100k deep, the id before and after the deep part
+            String deep = "[".repeat(100_000) + "]".repeat(100_000);
+            c.send(goalArgs("deep", "{\"task\":\"t\",\"deadline\":" + deep + "}"));
+            assertFallback(bridge.await(resultOf("deep")), "FALLBACK_INVALID_GOAL");
+            c.send("{\"op\":\"send_action_goal\",\"args\":" + deep
+                    + ",\"id\":\"deep-late\",\"action\":\"/deliberate/reason\"}");
+            assertFallback(bridge.await(resultOf("deep-late")), "FALLBACK_INVALID_GOAL");
+            // broken JSON after the id
+            c.send(goalArgs("broken", "{\"task\":\"t\",,,"));
+            assertFallback(bridge.await(resultOf("broken")), "FALLBACK_INVALID_GOAL");
+
+            // a text frame that is not UTF-8: one log line, no stack trace, the connection stays
+            byte[] head = goalArgs("utf8", "{\"task\":\"caf").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] tail = "\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.ByteBuffer bad = java.nio.ByteBuffer.allocate(head.length + 2 + tail.length);
+            bad.put(head).put((byte) 0xC3).put((byte) 0x28).put(tail).flip();
+            org.java_websocket.framing.TextFrame frame = new org.java_websocket.framing.TextFrame();
+            frame.setPayload(bad);
+            frame.setFin(true);
+            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            c.sendFrame(frame);
+            JsonNode utf8;
+            try {
+                utf8 = bridge.await(resultOf("utf8"));
+            } finally {
+                System.setErr(err);
+            }
+            assertFallback(utf8, "FALLBACK_INVALID_GOAL");
+            String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(1, logged.lines().filter(l -> !l.isBlank()).count(), logged);
+            assertTrue(logged.contains("not valid UTF-8"), logged);
+
+            // the same connection still serves normal goals
+            c.send(goal("fine", "obstacle"));
+            JsonNode fine = bridge.await(resultOf("fine"));
+            assertEquals(4, fine.path("status").asInt());
+            assertEquals(1, node.connectionsOpened());
+            assertEquals(6, node.unreadableGoalsAnswered());
+        } finally {
+            System.setErr(err);
+            bridge.stop(2000);
+        }
+    }
+
+    @Test
+    void queuedAndDuplicateGoalsMeetTheirDeadlinesAndAFullQueueAnswersWithTheFallback() throws Exception {
+        ScriptedBridge bridge = new ScriptedBridge();
+        bridge.start();
+        bridge.started.await();
+        try (var model = new TestModels.SlowModel(Duration.ofMillis(2), false);
+                var server = ActionServer.builder("reason", DeadlineReasoner.builder(model, GUARD,
+                        "{\"action\":\"stop\"}").build()).queueCapacity(2).build();
+                var node = RosbridgeActionNode.builder(bridge.uri(), "/deliberate/reason",
+                        ReasonActionCodec.INSTANCE, server).build()) {
+            node.start();
+            bridge.await(op("advertise_action"));
+            WebSocket c = bridge.client;
+            String slow = "{\"task\":\"t\",\"deadline\":{\"sec\":5,\"nanosec\":0}}";
+            String quick = "{\"task\":\"t\",\"deadline\":{\"sec\":0,\"nanosec\":300000000}}";
+            c.send(goalArgs("ahead", slow));
+            bridge.await(op("action_feedback"));
+            long t0 = System.nanoTime();
+            c.send(goalArgs("dup", quick));
+            c.send(goalArgs("dup", quick));
+            c.send(goalArgs("overflow", quick)); // the queue holds 2
+            assertFallback(bridge.await(resultOf("overflow")), "FALLBACK_REJECTED");
+            for (int i = 0; i < 2; i++) {
+                JsonNode r = bridge.await(resultOf("dup"));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(4, r.path("status").asInt());
+                assertEquals("FALLBACK_DEADLINE", r.path("values").path("finish").asText());
+                assertTrue(ms <= 300 + 150, "duplicate goal answered after " + ms + " ms");
+            }
+            c.send("{\"op\":\"cancel_action_goal\",\"id\":\"ahead\",\"action\":\"/deliberate/reason\"}");
+            assertEquals(5, bridge.await(resultOf("ahead")).path("status").asInt());
         } finally {
             bridge.stop(2000);
         }

@@ -58,8 +58,15 @@ public final class RoslibCaller {
 
     /** Runs the plan against {@code url} and returns the goal records in order, plus the DONE record last. */
     public Outcome run(String url, Duration timeout) throws IOException, InterruptedException {
-        try (ChildProcess p = ChildProcess.start(Peers.nodeDir(), "caller.mjs",
-                List.of("--url", url, "--plan", JSON.writeValueAsString(plan)))) {
+        String text = JSON.writeValueAsString(plan);
+        java.nio.file.Path file = null;
+        List<String> args = List.of("--url", url, "--plan", text);
+        if (text.length() > 64 * 1024) { // one command-line argument holds at most 128 KiB on Linux
+            file = java.nio.file.Files.createTempFile(Peers.nodeDir(), "plan", ".json");
+            java.nio.file.Files.writeString(file, text);
+            args = List.of("--url", url, "--plan-file", file.toString());
+        }
+        try (ChildProcess p = ChildProcess.start(Peers.nodeDir(), "caller.mjs", args)) {
             int code = p.await(timeout);
             List<JsonNode> goalRecords = new ArrayList<>();
             for (String s : p.linesStartingWith("GOAL ")) {
@@ -70,6 +77,10 @@ public final class RoslibCaller {
                 throw new AssertionError("caller.mjs failed (exit " + code + "): " + p.lines());
             }
             return new Outcome(goalRecords, JSON.readTree(done.get(0)));
+        } finally {
+            if (file != null) {
+                java.nio.file.Files.deleteIfExists(file);
+            }
         }
     }
 
