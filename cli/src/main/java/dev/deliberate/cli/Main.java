@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
             InspectCommand.class,
             ReasonCommand.class,
             DemoCommand.class,
+            dev.deliberate.cli.core.CouncilCommand.class,
+            dev.deliberate.cli.core.CascadeCommand.class,
+            dev.deliberate.cli.core.AuditCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
         })

@@ -74,6 +74,10 @@ public final class ReasonCommand implements Callable<Integer> {
             description = "Context window in tokens (default: the model's, at most 8192).")
     int context;
 
+    @Option(names = "--audit", paramLabel = "FILE",
+            description = "Append a record of this call to this audit trail (JSON Lines, hash-chained).")
+    Path audit;
+
     @Option(names = "--json", description = "Print one JSON object with thinking, answer, usage, timings, model.")
     boolean json;
 
@@ -84,7 +88,7 @@ public final class ReasonCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
@@ -99,7 +103,9 @@ public final class ReasonCommand implements Callable<Integer> {
         ModelLocator locator = ModelLocator.parse(model);
         ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context);
         options = LoadProgress.attach(options, locator, err);
-        try (ReasoningModel m = ReasoningModels.open(locator, options)) {
+        try (var trail = audit == null ? null : dev.deliberate.core.audit.AuditTrail.open(audit);
+             ReasoningModel opened = ReasoningModels.open(locator, options)) {
+            ReasoningModel m = trail == null ? opened : trail.audited(opened);
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
                     : ThinkingBudget.tokens(thinkingBudget);
             if (deadline != null) {

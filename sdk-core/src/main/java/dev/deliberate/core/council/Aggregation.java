@@ -143,7 +143,7 @@ public record Aggregation(double agreement, List<FieldAgreement> fields, Optiona
     }
 
     private static double clamp(double v) {
-        return Math.max(0, Math.min(1, v));
+        return Double.isNaN(v) ? 0 : Math.max(0, Math.min(1, v));
     }
 
     /** One measured node: its agreement, its consensus (null = absent) and whether a majority was missing. */
@@ -261,7 +261,14 @@ public record Aggregation(double agreement, List<FieldAgreement> fields, Optiona
             scale = hi.asDouble() - lo.asDouble();
         }
         double spread = max - min;
-        double closeness = spread == 0 ? 1 : scale == 0 ? 0 : clamp(1 - spread / scale);
+        double closeness;
+        if (min == max) {
+            closeness = 1;
+        } else if (!Double.isFinite(spread) || !Double.isFinite(scale) || scale == 0) {
+            closeness = 0; // e.g. 1e400 (read as infinity) against 1: as far apart as it gets
+        } else {
+            closeness = clamp(1 - spread / scale);
+        }
         double agreement = (double) answered / n * closeness;
         out.add(new FieldAgreement(path, FieldAgreement.Kind.NUMERIC, clamp(agreement), answered, n));
         double total = total(weights);

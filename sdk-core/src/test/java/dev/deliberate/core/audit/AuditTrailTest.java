@@ -186,11 +186,11 @@ class AuditTrailTest {
     @Test
     void concurrentWritersInOneProcessNeverInterleave() throws Exception {
         Path file = dir.resolve("busy.jsonl");
-        StubModel stub = StubModel.answering("m", "{\"urgent\":true,\"note\":\"" + "x".repeat(20_000) + "\"}",
+        StubModel stub = StubModel.answering("m", "{\"urgent\":true,\"note\":\"" + "x".repeat(5_000) + "\"}",
                 Duration.ZERO);
         Reasoning r = stub.reason(REQUEST);
         int threads = 4;
-        int each = 25;
+        int each = 10;
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> ts = new ArrayList<>();
         List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();

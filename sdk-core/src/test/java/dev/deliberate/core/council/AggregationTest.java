@@ -151,6 +151,17 @@ class AggregationTest {
     }
 
     @Test
+    void numbersBeyondDoubleRangeAreFarApartNotNaN() throws Exception {
+        // a real tiny model answered with such a number: agreement was NaN and the council failed
+        Aggregation a = Aggregation.of(answers("{\"c\":1e400}", "{\"c\":1}"), Optional.empty());
+        assertEquals(0, a.agreement(), 1e-9);
+        Aggregation same = Aggregation.of(answers("{\"c\":1e400}", "{\"c\":1e400}"), Optional.empty());
+        assertEquals(1, same.agreement(), 1e-9);
+        Aggregation neg = Aggregation.of(answers("{\"c\":-1e400}", "{\"c\":1e400}"), Optional.empty());
+        assertEquals(0, neg.agreement(), 1e-9);
+    }
+
+    @Test
     void aSingleValueAnswerIsMeasuredAtTheRoot() throws Exception {
         Aggregation a = Aggregation.of(answers("3", "3", "4"), Optional.empty());
         assertEquals("", a.fields().get(0).path());
