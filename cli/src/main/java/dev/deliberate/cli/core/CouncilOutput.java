@@ -43,7 +43,7 @@ final class CouncilOutput {
             out.printf(Locale.ROOT, "[%s] %s (%s)%n", m.member(), m.status(), m.model().locator());
             if (m.reasoning().isPresent()) {
                 var x = m.reasoning().get();
-                out.printf(Locale.ROOT, "  %s; thinking %d, answer %d tokens; %d ms%n", x.finish(),
+                out.printf(Locale.ROOT, "  %s; thinking %d, answer %d tokens; done %d ms into the stage%n", x.finish(),
                         x.usage().thinkingTokens(), x.usage().answerTokens(), m.elapsed().toMillis());
                 out.println("  answer: " + oneLine(x.answerJson().map(JsonNode::toString).orElse(x.answer())));
             } else {

@@ -19,6 +19,13 @@ import java.util.Optional;
  */
 final class ReviewPrompts {
 
+    /**
+     * Review schemas by (answers, critique length): making an {@link AnswerFormat.Json} meta-validates the schema,
+     * which costs milliseconds, and a council makes the same few schemas over and over.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, AnswerFormat.Json> SCHEMAS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private ReviewPrompts() {}
 
     static String label(int i) {
@@ -27,6 +34,11 @@ final class ReviewPrompts {
 
     /** The review schema: one required object per label, with {@code agrees} and a bounded {@code critique}. */
     static AnswerFormat.Json schema(int answers, int critiqueMaxChars) {
+        return SCHEMAS.computeIfAbsent(((long) answers << 32) | critiqueMaxChars,
+                k -> makeSchema(answers, critiqueMaxChars));
+    }
+
+    private static AnswerFormat.Json makeSchema(int answers, int critiqueMaxChars) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode schema = f.objectNode().put("type", "object");
         ObjectNode props = schema.putObject("properties");
