@@ -141,7 +141,14 @@ public final class AuditTrail implements AutoCloseable {
         if (chainName.isBlank() || chainName.length() > 200) {
             throw new InvalidRequestException("audit chain name must be 1 to 200 characters");
         }
-        Path key = file.toAbsolutePath().normalize();
+        Path absolute = file.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new java.nio.file.NoSuchFileException(String.valueOf(parent), null,
+                    "the audit trail's folder does not exist");
+        }
+        // the real folder: two spellings of one file (a symbolic link, "..") share one lock and one chain
+        Path key = parent.toRealPath().resolve(absolute.getFileName());
         synchronized (OPEN) {
             Shared s = OPEN.get(key);
             if (s == null) {
@@ -158,7 +165,13 @@ public final class AuditTrail implements AutoCloseable {
                 StandardOpenOption.APPEND);
         boolean ok = false;
         try {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                throw new AuditException("audit trail " + path + " is already open in this process under another"
+                        + " name (a hard link?)", e);
+            }
             if (lock == null) {
                 throw new AuditException("audit trail " + path + " is open in another process");
             }

@@ -219,6 +219,21 @@ class AuditTrailTest {
     }
 
     @Test
+    void twoSpellingsOfOneFileShareOneChain() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        Reasoning r = StubModel.answering("m", "{\"urgent\":true}", Duration.ZERO).reason(REQUEST);
+        try (AuditTrail a = AuditTrail.open(real.resolve("t.jsonl"));
+             AuditTrail b = AuditTrail.open(link.resolve("t.jsonl"))) {
+            a.recordReasoning(REQUEST, r);
+            b.recordReasoning(REQUEST, r);
+            assertEquals(3, a.records());
+        }
+        assertTrue(AuditTrail.verify(real.resolve("t.jsonl")).valid());
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> AuditTrail.open(dir.resolve("no/such/t.jsonl")));
+    }
+
+    @Test
     void theRedactorSeesEveryTextBeforeItIsWritten() throws Exception {
         Path file = dir.resolve("redacted.jsonl");
         StubModel stub = StubModel.answering("m", "{\"urgent\":true,\"note\":\"see John Smith\"}", Duration.ZERO);
