@@ -10,6 +10,7 @@ import dev.deliberate.core.ChatMessage;
 import dev.deliberate.core.ModelInfo;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningRequest;
+import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
 import dev.deliberate.core.Timings;
 import dev.deliberate.core.Usage;
@@ -44,33 +45,44 @@ public final class ResultJson {
             messages.addObject().put("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
                     .put("content", redactor.redact(Part.PROMPT, m.content()));
         }
-        ObjectNode budget = o.putObject("thinkingBudget");
-        ThinkingBudget b = request.thinkingBudget();
-        if (b.isTokenBounded()) {
-            budget.put("maxTokens", b.maxTokens());
-        } else {
-            budget.put("maxTokens", "unlimited");
-        }
-        b.deadline().ifPresent(d -> budget.put("deadline", d.toString()));
+        o.set("thinkingBudget", budget(request.thinkingBudget()));
         o.put("answerMaxTokens", request.answerMaxTokens());
         if (request.answerFormat() instanceof AnswerFormat.Json j) {
             o.set("answerSchema", j.schema());
         } else {
             o.put("answerFormat", "text");
         }
-        ObjectNode s = o.putObject("sampling");
-        s.put("temperature", request.sampling().temperature());
-        s.put("topP", request.sampling().topP());
-        s.put("topK", request.sampling().topK());
-        if (request.sampling().seed().isPresent()) {
-            s.put("seed", request.sampling().seed().getAsLong());
-        } else {
-            s.putNull("seed");
-        }
+        o.set("sampling", sampling(request.sampling()));
         ArrayNode stop = o.putArray("stop");
         request.stop().forEach(stop::add);
         o.put("answerRetries", request.answerRetries());
         return o;
+    }
+
+    /** Sampling parameters, with the seed ({@code null} when none was fixed). */
+    public static ObjectNode sampling(Sampling sampling) {
+        ObjectNode s = F.objectNode();
+        s.put("temperature", sampling.temperature());
+        s.put("topP", sampling.topP());
+        s.put("topK", sampling.topK());
+        if (sampling.seed().isPresent()) {
+            s.put("seed", sampling.seed().getAsLong());
+        } else {
+            s.putNull("seed");
+        }
+        return s;
+    }
+
+    /** A thinking budget: {@code maxTokens} (a number or {@code "unlimited"}) and the deadline, if any. */
+    public static ObjectNode budget(ThinkingBudget b) {
+        ObjectNode budget = F.objectNode();
+        if (b.isTokenBounded()) {
+            budget.put("maxTokens", b.maxTokens());
+        } else {
+            budget.put("maxTokens", "unlimited");
+        }
+        b.deadline().ifPresent(d -> budget.put("deadline", d.toString()));
+        return budget;
     }
 
     /** A model's provenance: backend, locator, file and SHA-256 (local) or endpoint and model id (remote). */
@@ -128,6 +140,8 @@ public final class ResultJson {
         o.put("stage", m.stage().name());
         o.set("model", model(m.model()));
         o.put("status", m.status().name());
+        o.set("sampling", sampling(m.sampling()));
+        o.set("thinkingBudget", budget(m.thinkingBudget()));
         if (m.reasoning().isPresent()) {
             Reasoning r = m.reasoning().get();
             o.put("thinking", redactor.redact(Part.THINKING, r.thinking()));

@@ -473,7 +473,8 @@ public final class Council {
             }
             estimator(m.name()).record(r);
             return new MemberOutcome(m.name(), stage, m.model().info(), MemberOutcome.Status.ANSWERED,
-                    Optional.of(r), Optional.empty(), Duration.ofNanos(System.nanoTime() - stageStart));
+                    Optional.of(r), Optional.empty(), Duration.ofNanos(System.nanoTime() - stageStart),
+                    call.sampling(), call.thinkingBudget());
         } catch (InvalidAnswerException e) {
             return failed(job, stage, MemberOutcome.Status.INVALID, e.getMessage(), stageStart);
         } catch (InvalidRequestException e) {
@@ -503,7 +504,8 @@ public final class Council {
             long stageStart) {
         CouncilMember m = job.member();
         return new MemberOutcome(m.name(), stage, m.model().info(), status, Optional.empty(),
-                Optional.of(error == null ? status.name() : error), Duration.ofNanos(System.nanoTime() - stageStart));
+                Optional.of(error == null ? status.name() : error), Duration.ofNanos(System.nanoTime() - stageStart),
+                job.request().sampling(), job.request().thinkingBudget());
     }
 
     private DecodeRateEstimator estimator(String member) {

@@ -2,6 +2,8 @@ package dev.deliberate.core.council;
 
 import dev.deliberate.core.ModelInfo;
 import dev.deliberate.core.Reasoning;
+import dev.deliberate.core.Sampling;
+import dev.deliberate.core.ThinkingBudget;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +18,13 @@ import java.util.Optional;
  * @param reasoning the result, present when the call returned (status {@link Status#ANSWERED})
  * @param error     why it did not answer, present for every other status
  * @param elapsed   from the start of the stage to the end of this call (or to the council giving up on it)
+ * @param sampling  the sampling the call used (the member's own, or the request's): with the seed, for provenance
+ * @param thinkingBudget the thinking budget the council gave the call (planned within the council's caps), or the
+ *                  request's when the call never started
  */
 public record MemberOutcome(String member, CouncilStage stage, ModelInfo model, Status status,
-        Optional<Reasoning> reasoning, Optional<String> error, Duration elapsed) {
+        Optional<Reasoning> reasoning, Optional<String> error, Duration elapsed, Sampling sampling,
+        ThinkingBudget thinkingBudget) {
 
     /** How a member's call ended. */
     public enum Status {
@@ -41,6 +47,8 @@ public record MemberOutcome(String member, CouncilStage stage, ModelInfo model, 
         Objects.requireNonNull(reasoning, "reasoning");
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(thinkingBudget, "thinkingBudget");
         if ((status == Status.ANSWERED) != reasoning.isPresent() || (status == Status.ANSWERED) == error.isPresent()) {
             throw new IllegalArgumentException("an ANSWERED outcome has a result and no error; others an error");
         }

@@ -83,6 +83,8 @@ class AuditTrailTest {
         assertEquals("council", council.get("kind").asText());
         assertEquals(2, council.at("/data/result/members").size());
         assertTrue(council.at("/data/result/agreement").isNumber());
+        assertEquals(7, council.at("/data/result/members/0/sampling/seed").asLong(), "per-member seed recorded");
+        assertTrue(council.at("/data/result/members/0/thinkingBudget/maxTokens").isTextual());
         assertEquals("cascade", m.readTree(lines.get(4)).get("kind").asText());
     }
 

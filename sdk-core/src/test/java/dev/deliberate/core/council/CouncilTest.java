@@ -164,17 +164,20 @@ class CouncilTest {
         assertEquals(2, one.maxConcurrent(), "two local generations at a time");
         List<Long> seeds = one.requests().stream().map(q -> q.sampling().seed().getAsLong()).sorted().toList();
         assertEquals(List.of(1L, 2L, 3L, 4L), seeds, "self-consistency: one model, its own seed per member");
+        assertEquals(List.of(1L, 2L, 3L, 4L), r.members().stream().map(m -> m.sampling().seed().getAsLong())
+                .toList(), "each outcome records the seed it ran with");
     }
 
     @Test
     void totalThinkingTokensAreSplitOverStagesAndCalls() {
         StubModel a = stub("a", "{\"urgent\":true,\"size\":5}", 1);
         StubModel b = stub("b", "{\"urgent\":true,\"size\":5}", 1);
-        Council.builder().member("a", a).member("b", b)
+        CouncilResult r = Council.builder().member("a", a).member("b", b)
                 .options(CouncilOptions.builder().totalThinkingTokens(1000).build()).build().deliberate(REQUEST);
         int answer = a.requests().get(0).thinkingBudget().maxTokens();
         int review = a.requests().get(1).thinkingBudget().maxTokens();
         assertEquals(325, answer, "65% of 1000 over two members");
+        assertEquals(325, r.members().get(0).thinkingBudget().maxTokens(), "the outcome records its budget");
         assertEquals(175, review, "35% of 1000 over two reviewers");
         int total = 0;
         for (StubModel s : List.of(a, b)) {
