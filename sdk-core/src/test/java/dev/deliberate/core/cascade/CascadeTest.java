@@ -121,6 +121,17 @@ class CascadeTest {
     }
 
     @Test
+    void aCouncilBelowQuorumIsAFailedStepWithItsPartialResult() {
+        Council down = Council.builder().member("a", StubModel.down("a")).member("b", StubModel.down("b")).build();
+        CascadeResult r = Cascade.builder().fast("fast", says("f", "{\"urgent\":false,\"confidence\":0.1}"))
+                .council("council", down).rule(CascadeRule.confidenceBelow("/confidence", 0.8)).build().run(REQUEST);
+        assertEquals(List.of(StepResult.Status.ESCALATED, StepResult.Status.FAILED), statuses(r));
+        assertEquals(2, r.path().get(1).council().orElseThrow().members().size());
+        assertFalse(r.resolved());
+        assertEquals(Optional.of("fast"), r.decidedBy(), "the last answer produced is still there to show");
+    }
+
+    @Test
     void confidenceRuleNeedsANumber() {
         CascadeResult r = Cascade.builder().fast("fast", says("fast", "{\"urgent\":true,\"confidence\":0.9}"))
                 .rule(CascadeRule.confidenceBelow("/certainty", 0.5)).build().run(REQUEST);

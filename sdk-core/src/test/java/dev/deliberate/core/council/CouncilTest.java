@@ -142,6 +142,26 @@ class CouncilTest {
     }
 
     @Test
+    void aReviewerThatFailsIsRecordedAndTheOthersReviewsCount() {
+        StubModel flaky = StubModel.answering("flaky", req -> {
+            if (req.messages().get(0).content().startsWith("You review")) {
+                throw new dev.deliberate.core.BackendUnavailableException("flaky went away");
+            }
+            return "{\"urgent\":true,\"size\":5}";
+        }, Duration.ZERO);
+        CouncilResult r = Council.builder().member("a", stub("a", "{\"urgent\":true,\"size\":5}", 1))
+                .member("flaky", flaky).member("c", stub("c", "{\"urgent\":true,\"size\":5}", 1)).build()
+                .deliberate(REQUEST);
+        assertEquals(3, r.answered().size());
+        MemberOutcome failed = r.reviewCalls().get(1);
+        assertEquals("flaky", failed.member());
+        assertEquals(MemberOutcome.Status.FAILED, failed.status());
+        assertTrue(failed.error().orElseThrow().contains("flaky went away"));
+        assertEquals(4, r.reviews().size(), "two reviewers judged two answers each");
+        assertTrue(r.reviews().stream().noneMatch(v -> v.reviewer().equals("flaky")));
+    }
+
+    @Test
     void belowQuorumFailsWithWhatItGot() {
         Council council = Council.builder().member("up", stub("a", "{\"urgent\":true,\"size\":5}", 1))
                 .member("down1", StubModel.down("d1")).member("down2", StubModel.down("d2")).build();
