@@ -78,6 +78,10 @@ public final class ReasonCommand implements Callable<Integer> {
             description = "Context window in tokens (default: the model's, at most 8192).")
     int context;
 
+    @Option(names = "--audit", paramLabel = "FILE",
+            description = "Append a record of this call to this audit trail (JSON Lines, hash-chained).")
+    Path audit;
+
     @Option(names = "--json", description = "Print one JSON object with thinking, answer, usage, timings, model.")
     boolean json;
 
@@ -99,7 +103,7 @@ public final class ReasonCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
@@ -129,7 +133,9 @@ public final class ReasonCommand implements Callable<Integer> {
                 err.flush();
                 System.exit(Interrupts.EXIT_CODE);
             }
-        }); ReasoningModel m = ReasoningModels.open(locator, options)) {
+        }); var trail = audit == null ? null : dev.deliberate.core.audit.AuditTrail.open(audit);
+             ReasoningModel opened = ReasoningModels.open(locator, options)) {
+            ReasoningModel m = trail == null ? opened : trail.audited(opened);
             dev.deliberate.testmodel.TestModelPreset.ofModelName(m.info().modelId()).ifPresent(p -> err.println(
                     "note: " + locator + " is a generated test model with RANDOM weights: its words are random"));
             ReasoningRequest request = request(domain, format, sampling);
