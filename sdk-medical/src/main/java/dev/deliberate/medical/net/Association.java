@@ -248,10 +248,20 @@ public final class Association implements AutoCloseable {
             long start = datasetOffset(file);
             if (start > 0) {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                    ch.position(start);
-                    InputStream in = Channels.newInputStream(ch);
                     long size = ch.size() - start;
-                    return send(same.get(), sopClass, sopInstance, size, out -> out.copyFrom(in));
+                    // PDVs carry even lengths; an odd deflated stream gets the NUL pad PS3.5 A.5 prescribes, any
+                    // other odd-length dataset is malformed and is re-encoded below
+                    if (size % 2 == 0 || ts.deflated()) {
+                        ch.position(start);
+                        InputStream in = Channels.newInputStream(ch);
+                        boolean pad = size % 2 != 0;
+                        return send(same.get(), sopClass, sopInstance, size + (pad ? 1 : 0), out -> {
+                            out.copyFrom(in);
+                            if (pad) {
+                                out.write(0);
+                            }
+                        });
+                    }
                 }
             }
         }
@@ -333,14 +343,15 @@ public final class Association implements AutoCloseable {
     }
 
     private static String sopClass(DicomFile f) {
-        return f.fileMeta().getString(Tags.MediaStorageSOPClassUID)
-                .or(() -> f.dataset().getString(Tags.SOPClassUID))
+        // the dataset is what travels; a file meta that disagrees with it is not believed
+        return f.dataset().getString(Tags.SOPClassUID)
+                .or(() -> f.fileMeta().getString(Tags.MediaStorageSOPClassUID))
                 .orElseThrow(() -> new IllegalArgumentException("file has no SOP Class UID"));
     }
 
     private static String sopInstance(DicomFile f) {
-        return f.fileMeta().getString(Tags.MediaStorageSOPInstanceUID)
-                .or(() -> f.dataset().getString(Tags.SOPInstanceUID))
+        return f.dataset().getString(Tags.SOPInstanceUID)
+                .or(() -> f.fileMeta().getString(Tags.MediaStorageSOPInstanceUID))
                 .orElseThrow(() -> new IllegalArgumentException("file has no SOP Instance UID"));
     }
 

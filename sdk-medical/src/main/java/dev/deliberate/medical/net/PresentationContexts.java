@@ -34,37 +34,41 @@ public final class PresentationContexts {
     }
 
     /**
-     * One context per (SOP class, transfer syntax) found in the files' headers: the file's own transfer syntax first,
-     * then, for uncompressed files, explicit and implicit VR little endian; compressed files are offered only in their
-     * own syntax so they travel as they are. Verification is added.
+     * Contexts for sending these files: for each (SOP class, transfer syntax) found in their headers a context with
+     * just that transfer syntax, so every file can travel as it is (compressed files are never transcoded); and for
+     * each SOP class with uncompressed files a fallback context offering explicit and implicit VR little endian, used
+     * when the acceptor refuses a file's own syntax. Verification is added.
      *
-     * @throws IllegalArgumentException when the files need more than 127 contexts
+     * @throws IllegalArgumentException when the files need more than 128 contexts
      * @throws dev.deliberate.medical.dicom.DicomParseException when a file is not DICOM
      */
     public static List<PresentationContext> forFiles(List<Path> files) throws IOException {
-        Set<List<String>> seen = new LinkedHashSet<>();
+        Set<List<String>> proposals = new LinkedHashSet<>();
+        proposals.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
+        Set<List<String>> fallbacks = new LinkedHashSet<>();
         for (Path f : files) {
             DicomFile h = HEADERS.read(f);
-            String sop = h.fileMeta().getString(Tags.MediaStorageSOPClassUID)
-                    .or(() -> h.dataset().getString(Tags.SOPClassUID))
+            String sop = h.dataset().getString(Tags.SOPClassUID)
+                    .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPClassUID))
                     .orElseThrow(() -> new IllegalArgumentException(f + " has no SOP Class UID"));
-            seen.add(List.of(sop, h.transferSyntax().uid()));
+            TransferSyntax ts = h.transferSyntax();
+            proposals.add(List.of(sop, ts.uid()));
+            if (!ts.encapsulated()) {
+                List<String> fb = new ArrayList<>();
+                fb.add(sop);
+                fb.addAll(UNCOMPRESSED);
+                fallbacks.add(fb);
+            }
+        }
+        proposals.addAll(fallbacks);
+        if (proposals.size() > 128) {
+            throw new IllegalArgumentException("the files need " + proposals.size() + " presentation contexts, more"
+                    + " than the 128 an association can carry; send them in smaller groups");
         }
         List<PresentationContext> out = new ArrayList<>();
-        out.add(new PresentationContext(1, Uids.VERIFICATION, List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid())));
-        int id = 3;
-        for (List<String> k : seen) {
-            if (id > 255) {
-                throw new IllegalArgumentException("the files need more than 127 presentation contexts ("
-                        + seen.size() + " SOP class/transfer syntax pairs); send them in smaller groups");
-            }
-            TransferSyntax ts = TransferSyntax.of(k.get(1));
-            Set<String> syntaxes = new LinkedHashSet<>();
-            syntaxes.add(ts.uid());
-            if (!ts.encapsulated()) {
-                syntaxes.addAll(UNCOMPRESSED);
-            }
-            out.add(new PresentationContext(id, k.get(0), List.copyOf(syntaxes)));
+        int id = 1;
+        for (List<String> p : proposals) {
+            out.add(new PresentationContext(id, p.get(0), p.subList(1, p.size())));
             id += 2;
         }
         return out;

@@ -181,8 +181,33 @@ class ScpFaultsTest {
              Association a = Association.open("127.0.0.1", scp.port(), AssociationRequest.of(SCU, SCP,
                      PresentationContexts.forFiles(NetFixtures.writeStudy(tmp.resolve("in"), "2.25.800", 1, 8,
                              TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN))), AssociationOptions.defaults())) {
-            assertEquals(List.of(0, 3), a.contexts().stream().map(NegotiatedContext::result).toList());
+            assertEquals(List.of(0, 3, 3), a.contexts().stream().map(NegotiatedContext::result).toList());
         }
+    }
+
+    @Test
+    void aDatasetWhoseUidDiffersFromTheCommandGetsA900AndLeavesNoFile() throws Exception {
+        Path out = tmp.resolve("out");
+        Path f = NetFixtures.writeStudy(tmp.resolve("in"), "2.25.900", 1, 8, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)
+                .get(0);
+        try (StorageScp scp = StorageScp.start(StorageScpOptions.defaults(SCP, out), StorageListener.none());
+             Socket s = associate(scp.port())) {
+            byte[] cmd = new Command().setUid(Command.AFFECTED_SOP_CLASS, NetFixtures.CT)
+                    .setUS(Command.COMMAND_FIELD, Command.C_STORE_RQ).setUS(Command.MESSAGE_ID, 7)
+                    .setUS(Command.PRIORITY, 0).setUS(Command.DATASET_TYPE, 0)
+                    .setUid(Command.AFFECTED_SOP_INSTANCE, "2.25.900.999").encode();
+            s.getOutputStream().write(pdata(1, 3, cmd));
+            s.getOutputStream().write(pdata(1, 2, NetFixtures.datasetBytes(f)));
+            Link l = new Link(s, 1 << 20);
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            l.readCommandInto(b, false);
+            Command rsp = Command.decode(b.toByteArray(), b.size());
+            assertEquals(Command.C_STORE_RSP, rsp.commandField());
+            assertEquals(7, rsp.requireUS(Command.MESSAGE_ID_RESPONDED));
+            assertEquals(0xA900, rsp.status().code());
+            assertEquals(1, scp.stats().instancesFailed());
+        }
+        assertEquals(List.of(), NetFixtures.filesUnder(out));
     }
 
     private static Socket associate(int port) throws IOException {
