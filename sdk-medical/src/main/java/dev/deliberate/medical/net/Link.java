@@ -35,6 +35,8 @@ final class Link implements AutoCloseable {
     private int pos;
     private boolean inPData;
     private volatile boolean closed;
+    /** Set by an acceptor while it waits for the next request, so a closing server can end idle associations. */
+    volatile boolean idle;
 
     // the current PDV
     int pdvContext;

@@ -334,7 +334,13 @@ public final class StorageScp implements AutoCloseable {
             while (true) {
                 link.timeout(idle, "a DIMSE request");
                 ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+                link.idle = true;
+                if (closing) {
+                    link.abort(2, 0);
+                    return;
+                }
                 Optional<int[]> ctx = link.readCommandInto(b, true);
+                link.idle = false;
                 if (ctx.isEmpty()) {
                     link.send(Pdus.releaseRp());
                     return;
@@ -630,7 +636,8 @@ public final class StorageScp implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets running associations finish for up to 10 s (then aborts them), reports studies still
+     * Stops accepting, aborts idle associations, lets those in the middle of an operation finish it for up to 10 s
+     * (then aborts them), reports studies still
      * pending as complete, and waits for the listener to finish its events.
      */
     @Override
@@ -647,6 +654,7 @@ public final class StorageScp implements AutoCloseable {
         try {
             acceptor.join(5000);
             pool.shutdown();
+            active.stream().filter(l -> l.idle).forEach(l -> l.abort(2, 0)); // nothing in flight there
             rejecter.shutdown();
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
                 active.forEach(l -> l.abort(2, 0));
