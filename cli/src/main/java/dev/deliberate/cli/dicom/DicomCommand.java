@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
             DeidCommand.class,
             RenderCommand.class,
             SrCommand.class,
+            ListenCommand.class,
+            EchoCommand.class,
+            SendCommand.class,
+            FindCommand.class,
+            MoveCommand.class,
         })
 public final class DicomCommand implements Runnable {
 

@@ -77,6 +77,8 @@ final class Link implements AutoCloseable {
             throw new AssociationAbortedException("connection closed by " + peer + " inside a PDU header", -1, 0);
         } catch (SocketTimeoutException e) {
             throw timedOut();
+        } catch (IOException e) {
+            throw broken(e);
         }
         long limit = switch (type) {
             case Pdus.P_DATA -> maxReceive;
@@ -101,6 +103,8 @@ final class Link implements AutoCloseable {
                     + " bytes", -1, 0);
         } catch (SocketTimeoutException e) {
             throw timedOut();
+        } catch (IOException e) {
+            throw broken(e);
         }
         bodyLength = (int) length;
         pduType = type;
@@ -337,6 +341,12 @@ final class Link implements AutoCloseable {
             }
         }
         closeQuietly();
+    }
+
+    private DicomNetworkException broken(IOException e) {
+        closeQuietly();
+        return new AssociationAbortedException("connection to " + peer + " broke while waiting for " + waitingFor
+                + ": " + e.getMessage(), -1, 0);
     }
 
     private DicomTimeoutException timedOut() {

@@ -43,24 +43,24 @@ public final class PresentationContexts {
      * @throws dev.deliberate.medical.dicom.DicomParseException when a file is not DICOM
      */
     public static List<PresentationContext> forFiles(List<Path> files) throws IOException {
-        Set<List<String>> proposals = new LinkedHashSet<>();
-        proposals.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
-        Set<List<String>> fallbacks = new LinkedHashSet<>();
+        List<List<String>> pairs = new ArrayList<>();
         for (Path f : files) {
             DicomFile h = HEADERS.read(f);
             String sop = h.dataset().getString(Tags.SOPClassUID)
                     .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPClassUID))
                     .orElseThrow(() -> new IllegalArgumentException(f + " has no SOP Class UID"));
-            TransferSyntax ts = h.transferSyntax();
-            proposals.add(List.of(sop, ts.uid()));
-            if (!ts.encapsulated()) {
-                List<String> fb = new ArrayList<>();
-                fb.add(sop);
-                fb.addAll(UNCOMPRESSED);
-                fallbacks.add(fb);
-            }
+            pairs.add(List.of(sop, h.transferSyntax().uid()));
         }
-        proposals.addAll(fallbacks);
+        return forPairs(pairs);
+    }
+
+    /**
+     * As {@link #forFiles(List)}, from (SOP class UID, transfer syntax UID) pairs already known.
+     *
+     * @throws IllegalArgumentException when the pairs need more than 128 contexts
+     */
+    public static List<PresentationContext> forPairs(List<List<String>> sopClassAndTransferSyntax) {
+        Set<List<String>> proposals = new LinkedHashSet<>(proposals(sopClassAndTransferSyntax));
         if (proposals.size() > 128) {
             throw new IllegalArgumentException("the files need " + proposals.size() + " presentation contexts, more"
                     + " than the 128 an association can carry; send them in smaller groups");
@@ -72,5 +72,28 @@ public final class PresentationContexts {
             id += 2;
         }
         return out;
+    }
+
+    /** How many contexts {@link #forPairs(List)} proposes for these pairs. */
+    static int count(List<List<String>> pairs) {
+        return proposals(pairs).size();
+    }
+
+    private static Set<List<String>> proposals(List<List<String>> pairs) {
+        Set<List<String>> proposals = new LinkedHashSet<>();
+        proposals.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
+        Set<List<String>> fallbacks = new LinkedHashSet<>();
+        for (List<String> p : pairs) {
+            TransferSyntax ts = TransferSyntax.of(p.get(1));
+            proposals.add(List.of(p.get(0), ts.uid()));
+            if (!ts.encapsulated()) {
+                List<String> fb = new ArrayList<>();
+                fb.add(p.get(0));
+                fb.addAll(UNCOMPRESSED);
+                fallbacks.add(fb);
+            }
+        }
+        proposals.addAll(fallbacks);
+        return proposals;
     }
 }
