@@ -2,6 +2,7 @@ package dev.deliberate.cli.dicom;
 
 import dev.deliberate.medical.net.AeTitle;
 import dev.deliberate.medical.net.CompletedStudy;
+import dev.deliberate.medical.net.Durability;
 import dev.deliberate.medical.net.StorageListener;
 import dev.deliberate.medical.net.StorageScp;
 import dev.deliberate.medical.net.StorageScpOptions;
@@ -52,6 +53,11 @@ public final class ListenCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     double studyQuietSeconds = 10;
 
+    @Option(names = "--durability", description = "FSYNC: each instance is fsynced before it is acknowledged"
+            + " (survives power loss); ATOMIC_RENAME: renamed into place without fsync (survives a crash of the"
+            + " process). Default: ${DEFAULT-VALUE}.")
+    Durability durability = Durability.FSYNC;
+
     @Option(names = "--studies", paramLabel = "N",
             description = "Stop after N completed studies (default: run until interrupted).")
     int studies;
@@ -68,7 +74,7 @@ public final class ListenCommand implements Callable<Integer> {
         Set<AeTitle> allowed = allowCalling.stream().map(AeTitle::of).collect(Collectors.toSet());
         StorageScpOptions o = StorageScpOptions.defaults(AeTitle.of(aet), dir).withAddress(bind, port)
                 .withMaxAssociations(maxAssociations).withAeTitlePolicy(allowed, !anyCalled)
-                .withStudyCompleteAfter(Duration.ofMillis((long) (studyQuietSeconds * 1000)));
+                .withStudyCompleteAfter(Duration.ofMillis((long) (studyQuietSeconds * 1000))).withDurability(durability);
         CountDownLatch done = new CountDownLatch(studies > 0 ? studies : 1);
         StorageListener listener = new StorageListener() {
             @Override

@@ -124,7 +124,7 @@ public final class Association implements AutoCloseable {
                         + " of " + peerMax + " bytes, too small to carry a command", 6));
             }
             long cap = options.maxSendPduLength() == 0 ? AssociationOptions.MAX_PDU_LENGTH : options.maxSendPduLength();
-            link.maxSend = (int) (peerMax == 0 ? cap : Math.min(peerMax, cap));
+            link.maxSend((int) (peerMax == 0 ? cap : Math.min(peerMax, cap)));
             link.timeout((int) options.idleTimeout().toMillis(), "a DIMSE response");
             return new Association(link, request, options, ac);
         } catch (RuntimeException | IOException e) {
@@ -309,7 +309,7 @@ public final class Association implements AutoCloseable {
         link.sendCommand(c.id(), new Command().setUid(Command.AFFECTED_SOP_CLASS, sopClass)
                 .setUS(Command.COMMAND_FIELD, Command.C_STORE_RQ).setUS(Command.MESSAGE_ID, id)
                 .setUS(Command.PRIORITY, 0).setUS(Command.DATASET_TYPE, 0)
-                .setUid(Command.AFFECTED_SOP_INSTANCE, sopInstance));
+                .setUid(Command.AFFECTED_SOP_INSTANCE, sopInstance), true);
         Link.PdvOutput out = link.new PdvOutput(c.id(), false);
         body.write(out);
         out.close();
@@ -370,7 +370,7 @@ public final class Association implements AutoCloseable {
         int id = nextMessageId();
         link.sendCommand(c.id(), new Command().setUid(Command.AFFECTED_SOP_CLASS, query.model().findSopClass())
                 .setUS(Command.COMMAND_FIELD, Command.C_FIND_RQ).setUS(Command.MESSAGE_ID, id)
-                .setUS(Command.PRIORITY, 0).setUS(Command.DATASET_TYPE, 0));
+                .setUS(Command.PRIORITY, 0).setUS(Command.DATASET_TYPE, 0), true);
         try (Link.PdvOutput out = link.new PdvOutput(c.id(), false)) {
             DicomWriter.standard().writeDataset(query.identifier(), ts, out);
         }
@@ -418,7 +418,7 @@ public final class Association implements AutoCloseable {
         link.sendCommand(c.id(), new Command().setUid(Command.AFFECTED_SOP_CLASS, model.moveSopClass())
                 .setUS(Command.COMMAND_FIELD, Command.C_MOVE_RQ).setUS(Command.MESSAGE_ID, id)
                 .setUS(Command.PRIORITY, 0).setUS(Command.DATASET_TYPE, 0)
-                .setString(Command.MOVE_DESTINATION, destination.value(), false));
+                .setString(Command.MOVE_DESTINATION, destination.value(), false), true);
         try (Link.PdvOutput out = link.new PdvOutput(c.id(), false)) {
             DicomWriter.standard().writeDataset(identifier, ts, out);
         }

@@ -18,18 +18,21 @@ import java.net.SocketTimeoutException;
 final class Link implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
-    private final OutputStream out;
+    private final OutputStream raw;
+    /** Buffers the PDUs of one message so a command and its dataset leave in as few segments as possible. */
+    private OutputStream out;
     final String peer;
 
     /** Our announced limit for incoming P-DATA PDUs. */
     int maxReceive;
-    /** The limit for our outgoing PDUs (peer's announced limit, capped by ours). */
+    /** The limit for our outgoing PDUs (peer's announced limit, capped by ours); see {@link #maxSend(int)}. */
     int maxSend = 16384;
     /** The socket read timeout in use now. */
     private int timeoutMillis;
     private String waitingFor = "a PDU";
 
     private byte[] body = new byte[8192];
+    private byte[] sendBuffer;
     private int bodyLength;
     private int pduType;
     private int pos;
@@ -48,9 +51,16 @@ final class Link implements AutoCloseable {
         this.socket = socket;
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-        this.out = socket.getOutputStream();
+        this.raw = socket.getOutputStream();
+        this.out = raw;
         this.maxReceive = maxReceive;
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+    }
+
+    /** Sets the outgoing PDU limit negotiated. */
+    void maxSend(int max) {
+        maxSend = max;
+        out = new java.io.BufferedOutputStream(raw, max + 6 + 1024);
     }
 
     void timeout(int millis, String waitingFor) throws SocketException {
@@ -238,12 +248,21 @@ final class Link implements AutoCloseable {
         private final byte[] buf;
         private final int context;
         private final int control;
+        private final boolean flushAtEnd;
         private int n = 12;
 
         PdvOutput(int context, boolean command) {
+            this(context, command, true);
+        }
+
+        PdvOutput(int context, boolean command, boolean flushAtEnd) {
             this.context = context;
             this.control = command ? 1 : 0;
-            this.buf = new byte[maxSend + 6];
+            this.flushAtEnd = flushAtEnd;
+            if (sendBuffer == null || sendBuffer.length != maxSend + 6) {
+                sendBuffer = new byte[maxSend + 6]; // one per association, reused message after message
+            }
+            this.buf = sendBuffer;
         }
 
         @Override
@@ -291,7 +310,7 @@ final class Link implements AutoCloseable {
             putInt(buf, 6, pdv);
             buf[10] = (byte) context;
             buf[11] = (byte) (control | (last ? 2 : 0));
-            send(buf, 0, n);
+            writePdu(buf, 0, n, last && flushAtEnd);
             n = 12;
         }
 
@@ -309,9 +328,12 @@ final class Link implements AutoCloseable {
         b[off + 3] = (byte) v;
     }
 
-    void send(byte[] b, int off, int len) throws IOException {
+    private void writePdu(byte[] b, int off, int len, boolean flush) throws IOException {
         try {
             out.write(b, off, len);
+            if (flush) {
+                out.flush();
+            }
         } catch (SocketTimeoutException e) {
             throw timedOut();
         } catch (IOException e) {
@@ -321,12 +343,21 @@ final class Link implements AutoCloseable {
     }
 
     void send(byte[] pdu) throws IOException {
-        send(pdu, 0, pdu.length);
+        writePdu(pdu, 0, pdu.length, true);
     }
 
-    /** Sends a command set as one message part. */
+    /** Sends a command set as one message part, sent at once. */
     void sendCommand(int context, Command c) throws IOException {
-        try (PdvOutput o = new PdvOutput(context, true)) {
+        sendCommand(context, c, false);
+    }
+
+    /**
+     * Sends a command set.
+     *
+     * @param datasetFollows when true the command stays buffered until the dataset's last fragment is written
+     */
+    void sendCommand(int context, Command c, boolean datasetFollows) throws IOException {
+        try (PdvOutput o = new PdvOutput(context, true, !datasetFollows)) {
             o.write(c.encode());
         }
     }
@@ -335,7 +366,7 @@ final class Link implements AutoCloseable {
     void abort(int source, int reason) {
         if (!closed) {
             try {
-                out.write(Pdus.abort(source, reason));
+                raw.write(Pdus.abort(source, reason)); // buffered PDUs of an unfinished message are dropped
             } catch (IOException ignored) {
                 // the peer is gone already
             }

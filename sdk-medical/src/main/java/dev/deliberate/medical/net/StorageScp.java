@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A storage SCP (and Verification SCP) that loses nothing: each received instance is written as Part 10 to a
- * temporary file beside its destination, fsynced, checked (it must parse, and its SOP Instance UID must be the one the
+ * temporary file beside its destination, fsynced (see {@link Durability}), checked (it must parse, and its SOP Instance UID must be the one the
  * command named), atomically renamed into place and its folder fsynced, and only then acknowledged with success. A
  * failure is answered with a failure status (or, when the association breaks, with nothing) and leaves no file.
  *
@@ -88,7 +88,7 @@ public final class StorageScp implements AutoCloseable {
 
     private static final class PendingStudy {
         final List<StoredInstance> instances = new ArrayList<>();
-        long generation;
+        long lastArrival;
         ScheduledFuture<?> timer;
     }
 
@@ -295,7 +295,7 @@ public final class StorageScp implements AutoCloseable {
             throw link.violation(new DicomProtocolException("peer " + link.peer + " announces a maximum PDU length of "
                     + peerMax + " bytes", 6));
         }
-        link.maxSend = (int) (peerMax == 0 ? cap : Math.min(peerMax, cap));
+        link.maxSend((int) (peerMax == 0 ? cap : Math.min(peerMax, cap)));
         link.send(Pdus.associateAc(rq, results, roles, ao.maxPduLength()));
         return Optional.of(new Session(link, calling, acceptedById));
     }
@@ -431,8 +431,8 @@ public final class StorageScp implements AutoCloseable {
                             }
                         }
                     });
-                    if (diskError[0] == null) {
-                        ch.force(true);
+                    if (diskError[0] == null && options.durability() == Durability.FSYNC) {
+                        ch.force(false); // data and the size: what reading the file back needs
                     }
                 } catch (IOException e) {
                     if (link.isClosed()) {
@@ -520,9 +520,11 @@ public final class StorageScp implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        fsyncDirectory(studyDir);
-        if (created) {
-            fsyncDirectory(root);
+        if (options.durability() == Durability.FSYNC) {
+            fsyncDirectory(studyDir);
+            if (created) {
+                fsyncDirectory(root);
+            }
         }
         return target;
     }
@@ -602,22 +604,26 @@ public final class StorageScp implements AutoCloseable {
         synchronized (studies) {
             PendingStudy p = studies.computeIfAbsent(i.studyInstanceUid(), k -> new PendingStudy());
             p.instances.add(i);
-            long gen = ++p.generation;
-            if (p.timer != null) {
-                p.timer.cancel(false);
-            }
-            if (!closing) {
-                p.timer = scheduler.schedule(() -> studyQuiet(i.studyInstanceUid(), p, gen),
-                        options.studyCompleteAfter().toMillis(), TimeUnit.MILLISECONDS);
+            p.lastArrival = System.nanoTime();
+            if (p.timer == null && !closing) {
+                // one timer per quiet period, not one per instance: when it fires early it re-arms for the rest
+                p.timer = scheduler.schedule(() -> studyQuiet(i.studyInstanceUid(), p),
+                        options.studyCompleteAfter().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
     }
 
-    private void studyQuiet(String study, PendingStudy p, long gen) {
+    private void studyQuiet(String study, PendingStudy p) {
         CompletedStudy done;
         synchronized (studies) {
-            if (studies.get(study) != p || p.generation != gen) {
-                return; // another instance arrived meanwhile; its timer reports the study
+            if (studies.get(study) != p) {
+                return;
+            }
+            long quietFor = System.nanoTime() - p.lastArrival;
+            long rest = options.studyCompleteAfter().toNanos() - quietFor;
+            if (rest > 0) {
+                p.timer = closing ? null : scheduler.schedule(() -> studyQuiet(study, p), rest, TimeUnit.NANOSECONDS);
+                return;
             }
             studies.remove(study);
             done = new CompletedStudy(study, p.instances);

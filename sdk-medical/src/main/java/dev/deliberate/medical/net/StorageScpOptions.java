@@ -22,11 +22,12 @@ import java.util.Set;
  * @param allowedCallingAeTitles calling AE titles allowed; empty: any
  * @param requireCalledAeTitle whether the called AE title must equal {@code aeTitle}
  * @param studyCompleteAfter  a study counts as complete when no instance of it arrived for this long
+ * @param durability          what is done to keep an instance before success is answered
  */
 public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, Path directory, int maxAssociations,
         AssociationOptions association, long maxDatasetLength, Set<String> sopClasses,
         Set<String> transferSyntaxes, Set<AeTitle> allowedCallingAeTitles, boolean requireCalledAeTitle,
-        Duration studyCompleteAfter) {
+        Duration studyCompleteAfter, Durability durability) {
 
     /** Validates. */
     public StorageScpOptions {
@@ -52,64 +53,79 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         if (studyCompleteAfter.isNegative() || studyCompleteAfter.isZero()) {
             throw new IllegalArgumentException("studyCompleteAfter must be positive");
         }
+        Objects.requireNonNull(durability, "durability");
     }
 
     /**
      * Loopback, a free port, 16 associations, 2 GiB datasets, every standard storage SOP class, every known transfer
-     * syntax, any calling AE, called AE checked, studies complete after 10 s of quiet.
+     * syntax, any calling AE, called AE checked, studies complete after 10 s of quiet, {@link Durability#FSYNC}.
      */
     public static StorageScpOptions defaults(AeTitle aeTitle, Path directory) {
         return new StorageScpOptions(aeTitle, "127.0.0.1", 0, directory, 16, AssociationOptions.defaults(),
-                2L << 30, Uids.storageSopClassUids(), Set.of(), Set.of(), true, Duration.ofSeconds(10));
+                2L << 30, Uids.storageSopClassUids(), Set.of(), Set.of(), true, Duration.ofSeconds(10), Durability.FSYNC);
     }
 
     /** These options listening on another address and port. */
     public StorageScpOptions withAddress(String bind, int port) {
         return new StorageScpOptions(aeTitle, bind, port, directory, maxAssociations, association, maxDatasetLength,
-                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter);
+                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
+                durability);
     }
 
     /** These options with another association limit. */
     public StorageScpOptions withMaxAssociations(int max) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, max, association, maxDatasetLength,
-                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter);
+                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
+                durability);
     }
 
     /** These options with other association limits and timeouts. */
     public StorageScpOptions withAssociation(AssociationOptions a) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, a, maxDatasetLength,
-                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter);
+                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
+                durability);
     }
 
     /** These options with another dataset limit. */
     public StorageScpOptions withMaxDatasetLength(long max) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association, max,
-                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter);
+                sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
+                durability);
     }
 
     /** These options accepting only these SOP classes (plus Verification). */
     public StorageScpOptions withSopClasses(Set<String> uids) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, uids, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
-                studyCompleteAfter);
+                studyCompleteAfter, durability);
     }
 
     /** These options accepting only these transfer syntaxes. */
     public StorageScpOptions withTransferSyntaxes(Set<String> uids) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
-                maxDatasetLength, sopClasses, uids, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter);
+                maxDatasetLength, sopClasses, uids, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
+                durability);
     }
 
     /** These options with an AE title policy. */
     public StorageScpOptions withAeTitlePolicy(Set<AeTitle> allowedCalling, boolean requireCalled) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
-                maxDatasetLength, sopClasses, transferSyntaxes, allowedCalling, requireCalled, studyCompleteAfter);
+                maxDatasetLength, sopClasses, transferSyntaxes, allowedCalling, requireCalled, studyCompleteAfter,
+                durability);
     }
 
     /** These options with another study quiet time. */
     public StorageScpOptions withStudyCompleteAfter(Duration quiet) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
-                maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, quiet);
+                maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, quiet,
+                durability);
+    }
+
+    /** These options with another durability. */
+    public StorageScpOptions withDurability(Durability d) {
+        return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
+                maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
+                studyCompleteAfter, d);
     }
 
     /** The transfer syntax set, if restricted. */
