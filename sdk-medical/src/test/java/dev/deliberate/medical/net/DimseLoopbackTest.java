@@ -169,6 +169,22 @@ class DimseLoopbackTest {
     }
 
     @Test
+    void roleSelectionIsAnsweredAndImplementationIdentityExchanged() throws Exception {
+        try (StorageScp scp = start(StorageScpOptions.defaults(SCP, tmp.resolve("out")), StorageListener.none());
+             Association a = Association.open("127.0.0.1", scp.port(), new AssociationRequest(SCU, SCP,
+                     List.of(new PresentationContext(1, NetFixtures.CT, List.of(
+                             TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()))),
+                     List.of(new RoleSelection(NetFixtures.CT, true, true))), AssociationOptions.defaults())) {
+            assertEquals(List.of(new RoleSelection(NetFixtures.CT, true, false)), a.grantedRoles(),
+                    "the SCP keeps the SCU role for the requester and refuses to act as SCU itself");
+            assertEquals(dev.deliberate.medical.dicom.DicomWriter.IMPLEMENTATION_VERSION_NAME,
+                    a.peerImplementationVersionName());
+            assertEquals(AssociationOptions.defaults().maxPduLength(), a.peerMaxPduLength());
+            assertTrue(a.contexts().get(0).accepted());
+        }
+    }
+
+    @Test
     void connectionRefusedIsOneClearSentence() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
