@@ -240,28 +240,29 @@ public final class Association implements AutoCloseable {
     public StoreResult store(Path file) throws IOException {
         ensureOpen();
         DicomFile header = HEADER_READER.read(file);
-        String sopClass = sopClass(header);
-        String sopInstance = sopInstance(header);
-        TransferSyntax ts = header.transferSyntax();
+        return storeFile(file, sopClass(header), sopInstance(header), header.transferSyntax());
+    }
+
+    /** {@link #store(Path)} for a file whose header the caller has read already. */
+    StoreResult storeFile(Path file, String sopClass, String sopInstance, TransferSyntax ts) throws IOException {
+        ensureOpen();
         Optional<NegotiatedContext> same = acceptedContext(sopClass, List.of(ts.uid()));
         if (same.isPresent()) {
-            long start = datasetOffset(file);
-            if (start > 0) {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                    long size = ch.size() - start;
-                    // PDVs carry even lengths; an odd deflated stream gets the NUL pad PS3.5 A.5 prescribes, any
-                    // other odd-length dataset is malformed and is re-encoded below
-                    if (size % 2 == 0 || ts.deflated()) {
-                        ch.position(start);
-                        InputStream in = Channels.newInputStream(ch);
-                        boolean pad = size % 2 != 0;
-                        return send(same.get(), sopClass, sopInstance, size + (pad ? 1 : 0), out -> {
-                            out.copyFrom(in);
-                            if (pad) {
-                                out.write(0);
-                            }
-                        });
-                    }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long start = datasetOffset(ch);
+                long size = ch.size() - start;
+                // PDVs carry even lengths; an odd deflated stream gets the NUL pad PS3.5 A.5 prescribes, any other
+                // odd-length dataset is malformed and is re-encoded below
+                if (start > 0 && (size % 2 == 0 || ts.deflated())) {
+                    ch.position(start);
+                    InputStream in = Channels.newInputStream(ch);
+                    boolean pad = size % 2 != 0;
+                    return send(same.get(), sopClass, sopInstance, size + (pad ? 1 : 0), out -> {
+                        out.copyFrom(in);
+                        if (pad) {
+                            out.write(0);
+                        }
+                    });
                 }
             }
         }
@@ -324,22 +325,25 @@ public final class Association implements AutoCloseable {
      */
     static long datasetOffset(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(144).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // fill
-            }
-            if (b.position() < 144) {
-                return -1;
-            }
-            if (b.get(128) != 'D' || b.get(129) != 'I' || b.get(130) != 'C' || b.get(131) != 'M'
-                    || b.getInt(132) != 0x00000002 || b.get(136) != 'U' || b.get(137) != 'L'
-                    || b.getShort(138) != 4) {
-                return -1;
-            }
-            long groupLength = b.getInt(140) & 0xFFFFFFFFL;
-            long start = 144 + groupLength;
-            return start <= ch.size() ? start : -1;
+            return datasetOffset(ch);
         }
+    }
+
+    private static long datasetOffset(FileChannel ch) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(144).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ch.position(0);
+        while (b.hasRemaining() && ch.read(b) > 0) {
+            // fill
+        }
+        if (b.position() < 144) {
+            return -1;
+        }
+        if (b.get(128) != 'D' || b.get(129) != 'I' || b.get(130) != 'C' || b.get(131) != 'M'
+                || b.getInt(132) != 0x00000002 || b.get(136) != 'U' || b.get(137) != 'L' || b.getShort(138) != 4) {
+            return -1;
+        }
+        long start = 144 + (b.getInt(140) & 0xFFFFFFFFL);
+        return start <= ch.size() ? start : -1;
     }
 
     private static String sopClass(DicomFile f) {

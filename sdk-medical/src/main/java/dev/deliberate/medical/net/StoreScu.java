@@ -5,6 +5,7 @@ import dev.deliberate.medical.dicom.DicomParseException;
 import dev.deliberate.medical.dicom.DicomReadOptions;
 import dev.deliberate.medical.dicom.DicomReader;
 import dev.deliberate.medical.dicom.Tags;
+import dev.deliberate.medical.dicom.TransferSyntax;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,19 +132,22 @@ public final class StoreScu {
         Outcome[] outcomes = new Outcome[files.size()];
         List<Integer> sendable = new ArrayList<>();
         List<List<String>> pairs = new ArrayList<>();
+        List<String> instances = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             try {
                 DicomFile h = HEADERS.read(f);
                 Optional<String> sop = h.dataset().getString(Tags.SOPClassUID)
                         .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPClassUID)).filter(Uids::isValid);
-                if (sop.isEmpty() || h.dataset().getString(Tags.SOPInstanceUID).or(
-                        () -> h.fileMeta().getString(Tags.MediaStorageSOPInstanceUID)).isEmpty()) {
+                Optional<String> instance = h.dataset().getString(Tags.SOPInstanceUID)
+                        .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPInstanceUID));
+                if (sop.isEmpty() || instance.isEmpty()) {
                     outcomes[i] = new Outcome(f, Optional.empty(), Optional.of("no SOP Class/Instance UID"));
                     continue;
                 }
                 sendable.add(i);
                 pairs.add(List.of(sop.get(), h.transferSyntax().uid()));
+                instances.add(instance.get());
             } catch (DicomParseException e) {
                 outcomes[i] = new Outcome(f, Optional.empty(), Optional.of("not DICOM: " + e.reason()));
             } catch (IOException e) {
@@ -179,7 +183,9 @@ public final class StoreScu {
                     int idx = sendable.get(i);
                     Outcome o;
                     try {
-                        StoreResult r = a.store(files.get(idx));
+                        List<String> pair = pairs.get(i);
+                        StoreResult r = a.storeFile(files.get(idx), pair.get(0), instances.get(i),
+                                TransferSyntax.of(pair.get(1)));
                         bytes[0] += r.bytes();
                         o = new Outcome(files.get(idx), Optional.of(r), r.status().ok() ? Optional.empty()
                                 : Optional.of("status " + r.status()));
