@@ -11,7 +11,12 @@ import dev.deliberate.medical.net.Association;
 import dev.deliberate.medical.net.AssociationOptions;
 import dev.deliberate.medical.net.AssociationRequest;
 import dev.deliberate.medical.net.DicomNetworkException;
+import dev.deliberate.medical.net.Durability;
 import dev.deliberate.medical.net.PresentationContexts;
+import dev.deliberate.medical.net.StorageListener;
+import dev.deliberate.medical.net.StorageScp;
+import dev.deliberate.medical.net.StorageScpOptions;
+import dev.deliberate.medical.net.StoreScu;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,6 +44,8 @@ import java.util.stream.Stream;
  *       sending, each a fresh JVM
  *       ({@code java -XX:-UsePerfData -jar cli/target/deliberate-cli.jar}, as the {@code deliberate} launcher runs it).
  * </ul>
+ *
+ * For reference it also times the library alone: SDK SCU to SDK SCP inside this JVM, warmed up by one pass.
  *
  * The timed part is the sending command from start to exit (JVM or process start included); the receivers run for
  * the whole benchmark and each round's output folder is checked to hold every instance. Rounds alternate between the
@@ -89,6 +96,7 @@ public final class CStoreBench {
             List<Double> dcmtk = new ArrayList<>();
             List<Double> sdk = new ArrayList<>();
             List<Double> rename = new ArrayList<>();
+            List<Double> c1 = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 clear(dcmtkOut);
                 clear(sdkOut);
@@ -104,8 +112,33 @@ public final class CStoreBench {
                         "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port", String.valueOf(renamePort),
                         files.toString())));
                 check(renameOut, count, "deliberate dicom listen --durability ATOMIC_RENAME");
-                System.out.printf(Locale.ROOT, "  round %d: DCMTK %.3f s, SDK fsync %.3f s, SDK rename %.3f s%n",
-                        r + 1, dcmtk.get(r), sdk.get(r), rename.get(r));
+                clear(renameOut);
+                c1.add(timed(work, List.of(java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-jar",
+                        jar.toString(), "dicom", "send", "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port",
+                        String.valueOf(renamePort), files.toString())));
+                check(renameOut, count, "deliberate dicom listen --durability ATOMIC_RENAME");
+                System.out.printf(Locale.ROOT, "  round %d: DCMTK %.3f s, SDK fsync %.3f s, SDK rename %.3f s,"
+                        + " SDK rename + C1 sender %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r), rename.get(r), c1.get(r));
+            }
+            // the library without process start or JIT warm-up: one JVM, SCU and SCP warmed up by one pass
+            List<Double> inProcess = new ArrayList<>();
+            Path inOut = Files.createDirectories(work.resolve("in-process-out"));
+            List<Path> list = StoreScu.expand(List.of(files));
+            try (StorageScp scp = StorageScp.start(StorageScpOptions.defaults(AeTitle.of("INPROC"), inOut)
+                    .withDurability(Durability.ATOMIC_RENAME), StorageListener.none())) {
+                StoreScu.Target t = new StoreScu.Target("127.0.0.1", scp.port(), AeTitle.of("BENCH"),
+                        AeTitle.of("INPROC"), AssociationOptions.defaults());
+                for (int r = 0; r <= rounds; r++) {
+                    clear(inOut);
+                    long t0 = System.nanoTime();
+                    StoreScu.Summary sum = StoreScu.send(t, list, p -> { });
+                    if (r > 0) {
+                        inProcess.add((System.nanoTime() - t0) / 1e9);
+                    }
+                    if (sum.stored() != count) {
+                        throw new IllegalStateException("in-process SCP stored " + sum.stored());
+                    }
+                }
             }
             double d = median(dcmtk);
             double s = median(sdk);
@@ -116,6 +149,12 @@ public final class CStoreBench {
                     s, count / s);
             System.out.printf(Locale.ROOT, "SDK   dicom send -> dicom listen (atomic rename): %.3f s, %.0f files/s%n",
                     n, count / n);
+            double q = median(c1);
+            System.out.printf(Locale.ROOT, "SDK   same, sender with -XX:TieredStopAtLevel=1:  %.3f s, %.0f files/s%n",
+                    q, count / q);
+            double ip = median(inProcess);
+            System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s%n",
+                    ip, count / ip);
             System.out.printf(Locale.ROOT, "ratio DCMTK time / SDK time: %.2fx with fsync, %.2fx like for like"
                     + " (storescp does not fsync either; above 1: SDK faster)%n", d / s, d / n);
         } finally {
