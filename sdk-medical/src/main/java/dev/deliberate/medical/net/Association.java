@@ -53,6 +53,8 @@ public final class Association implements AutoCloseable {
     private final long peerMaxPduLength;
     private int messageId;
     private boolean released;
+    /** The presentation context the latest response came on (its dataset must follow on the same). */
+    private int lastContext;
 
     private Association(Link link, AssociationRequest request, AssociationOptions options, Pdus.Associate ac) {
         this.link = link;
@@ -446,8 +448,6 @@ public final class Association implements AutoCloseable {
                 .setString(Tags.StudyInstanceUID, studyInstanceUid).build();
         return move(QueryModel.STUDY_ROOT, destination, id);
     }
-
-    private int lastContext;
 
     private Command readResponse(int expectedField, int id) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(256);

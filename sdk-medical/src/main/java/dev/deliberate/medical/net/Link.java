@@ -34,7 +34,6 @@ final class Link implements AutoCloseable {
     private byte[] body = new byte[8192];
     private byte[] sendBuffer;
     private int bodyLength;
-    private int pduType;
     private int pos;
     private boolean inPData;
     private volatile boolean closed;
@@ -117,7 +116,6 @@ final class Link implements AutoCloseable {
             throw broken(e);
         }
         bodyLength = (int) length;
-        pduType = type;
         pos = 0;
         inPData = type == Pdus.P_DATA;
         if (type == Pdus.ABORT) {
@@ -413,10 +411,6 @@ final class Link implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly();
-    }
-
-    int pduType() {
-        return pduType;
     }
 
 }
