@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An established association, requester side: C-ECHO, C-STORE, C-FIND and C-MOVE as service class user, one
@@ -77,6 +79,23 @@ public final class Association implements AutoCloseable {
      */
     public static Association open(String host, int port, AssociationRequest request, AssociationOptions options)
             throws IOException {
+        return open(host, port, request, options, Optional.empty());
+    }
+
+    /**
+     * Connects over TLS (JSSE) and negotiates: the handshake must finish within the ARTIM timeout, and the peer's
+     * certificate must be trusted by {@code tls} (its trust managers decide; host names are not checked, as DICOM
+     * nodes are identified by AE title and certificate).
+     *
+     * @throws DicomNetworkException when the TLS handshake fails
+     */
+    public static Association open(String host, int port, AssociationRequest request, AssociationOptions options,
+            SSLContext tls) throws IOException {
+        return open(host, port, request, options, Optional.of(tls));
+    }
+
+    private static Association open(String host, int port, AssociationRequest request, AssociationOptions options,
+            Optional<SSLContext> tls) throws IOException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(options, "options");
         String where = host + ":" + port;
@@ -98,6 +117,18 @@ public final class Association implements AutoCloseable {
         } catch (IOException e) {
             s.close();
             throw new DicomNetworkException("cannot connect to " + where + ": " + e.getMessage(), e);
+        }
+        if (tls.isPresent()) {
+            SSLSocket ssl;
+            try {
+                ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(s, host, port, true);
+                ssl.setSoTimeout((int) options.artimTimeout().toMillis());
+                ssl.startHandshake();
+            } catch (IOException e) {
+                s.close();
+                throw new DicomNetworkException("TLS handshake with " + where + " failed: " + e.getMessage(), e);
+            }
+            s = ssl;
         }
         Link link = new Link(s, options.maxPduLength());
         try {

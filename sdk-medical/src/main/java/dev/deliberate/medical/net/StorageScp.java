@@ -123,7 +123,12 @@ public final class StorageScp implements AutoCloseable {
      */
     public static StorageScp start(StorageScpOptions options, StorageListener listener) throws IOException {
         Files.createDirectories(options.directory());
-        ServerSocket server = new ServerSocket();
+        ServerSocket server = options.tls().isPresent()
+                ? options.tls().get().getServerSocketFactory().createServerSocket() : new ServerSocket();
+        if (server instanceof javax.net.ssl.SSLServerSocket ssl) {
+            ssl.setNeedClientAuth(options.requireClientCertificate()); // the handshake runs on the first read, on
+            // the association's own thread, bounded by the ARTIM timeout
+        }
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(InetAddress.getByName(options.bindAddress()), options.port()), 64);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * Configuration of a {@link StorageScp}.
@@ -23,11 +24,14 @@ import java.util.Set;
  * @param requireCalledAeTitle whether the called AE title must equal {@code aeTitle}
  * @param studyCompleteAfter  a study counts as complete when no instance of it arrived for this long
  * @param durability          what is done to keep an instance before success is answered
+ * @param tls                 when present, associations are accepted over TLS with this context (JSSE)
+ * @param requireClientCertificate with TLS, whether callers must present a certificate the context trusts
  */
 public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, Path directory, int maxAssociations,
         AssociationOptions association, long maxDatasetLength, Set<String> sopClasses,
         Set<String> transferSyntaxes, Set<AeTitle> allowedCallingAeTitles, boolean requireCalledAeTitle,
-        Duration studyCompleteAfter, Durability durability) {
+        Duration studyCompleteAfter, Durability durability, Optional<SSLContext> tls,
+        boolean requireClientCertificate) {
 
     /** Validates. */
     public StorageScpOptions {
@@ -54,6 +58,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
             throw new IllegalArgumentException("studyCompleteAfter must be positive");
         }
         Objects.requireNonNull(durability, "durability");
+        tls = tls == null ? Optional.empty() : tls;
     }
 
     /**
@@ -62,70 +67,90 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
      */
     public static StorageScpOptions defaults(AeTitle aeTitle, Path directory) {
         return new StorageScpOptions(aeTitle, "127.0.0.1", 0, directory, 16, AssociationOptions.defaults(),
-                2L << 30, Uids.storageSopClassUids(), Set.of(), Set.of(), true, Duration.ofSeconds(10), Durability.FSYNC);
+                2L << 30, Uids.storageSopClassUids(), Set.of(), Set.of(), true, Duration.ofSeconds(10), Durability.FSYNC, Optional.empty(), false);
     }
 
     /** These options listening on another address and port. */
     public StorageScpOptions withAddress(String bind, int port) {
         return new StorageScpOptions(aeTitle, bind, port, directory, maxAssociations, association, maxDatasetLength,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options with another association limit. */
     public StorageScpOptions withMaxAssociations(int max) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, max, association, maxDatasetLength,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options with other association limits and timeouts. */
     public StorageScpOptions withAssociation(AssociationOptions a) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, a, maxDatasetLength,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options with another dataset limit. */
     public StorageScpOptions withMaxDatasetLength(long max) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association, max,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options accepting only these SOP classes (plus Verification). */
     public StorageScpOptions withSopClasses(Set<String> uids) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, uids, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
-                studyCompleteAfter, durability);
+                studyCompleteAfter, durability, tls,
+                requireClientCertificate);
     }
 
     /** These options accepting only these transfer syntaxes. */
     public StorageScpOptions withTransferSyntaxes(Set<String> uids) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, uids, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options with an AE title policy. */
     public StorageScpOptions withAeTitlePolicy(Set<AeTitle> allowedCalling, boolean requireCalled) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCalling, requireCalled, studyCompleteAfter,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options with another study quiet time. */
     public StorageScpOptions withStudyCompleteAfter(Duration quiet) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, quiet,
-                durability);
+                durability, tls,
+                requireClientCertificate);
     }
 
     /** These options with another durability. */
     public StorageScpOptions withDurability(Durability d) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
-                studyCompleteAfter, d);
+                studyCompleteAfter, d, tls, requireClientCertificate);
+    }
+
+    /**
+     * These options accepting associations over TLS only.
+     *
+     * @param context                  the JSSE context with this SCP's key and the certificates it trusts
+     * @param requireClientCertificate whether callers must authenticate with a trusted certificate
+     */
+    public StorageScpOptions withTls(SSLContext context, boolean requireClientCertificate) {
+        return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
+                maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
+                studyCompleteAfter, durability, Optional.of(context), requireClientCertificate);
     }
 
     /** The transfer syntax set, if restricted. */
