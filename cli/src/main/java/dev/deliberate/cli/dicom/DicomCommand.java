@@ -18,6 +18,11 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             SrCommand.class,
             dev.deliberate.cli.dicom.web.WebCommand.class,
+            ListenCommand.class,
+            EchoCommand.class,
+            SendCommand.class,
+            FindCommand.class,
+            MoveCommand.class,
         })
 public final class DicomCommand implements Runnable {
 

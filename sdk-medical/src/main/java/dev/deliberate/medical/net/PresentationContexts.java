@@ -1,0 +1,99 @@
+package dev.deliberate.medical.net;
+
+import dev.deliberate.medical.dicom.DicomFile;
+import dev.deliberate.medical.dicom.DicomReadOptions;
+import dev.deliberate.medical.dicom.DicomReader;
+import dev.deliberate.medical.dicom.Tags;
+import dev.deliberate.medical.dicom.TransferSyntax;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Ready-made presentation context proposals. */
+public final class PresentationContexts {
+    private static final DicomReader HEADERS = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
+    private static final List<String> UNCOMPRESSED = List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(),
+            TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid());
+
+    private PresentationContexts() {}
+
+    /** Verification (C-ECHO) in implicit VR little endian. */
+    public static List<PresentationContext> verification() {
+        return List.of(new PresentationContext(1, Uids.VERIFICATION,
+                List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid())));
+    }
+
+    /** FIND and MOVE of one model, with verification, in explicit and implicit VR little endian. */
+    public static List<PresentationContext> queryRetrieve(QueryModel model) {
+        return List.of(new PresentationContext(1, Uids.VERIFICATION, UNCOMPRESSED),
+                new PresentationContext(3, model.findSopClass(), UNCOMPRESSED),
+                new PresentationContext(5, model.moveSopClass(), UNCOMPRESSED));
+    }
+
+    /**
+     * Contexts for sending these files: for each (SOP class, transfer syntax) found in their headers a context with
+     * just that transfer syntax, so every file can travel as it is (compressed files are never transcoded); and for
+     * each SOP class with uncompressed files a fallback context offering explicit and implicit VR little endian, used
+     * when the acceptor refuses a file's own syntax. Verification is added.
+     *
+     * @throws IllegalArgumentException when the files need more than 128 contexts
+     * @throws dev.deliberate.medical.dicom.DicomParseException when a file is not DICOM
+     */
+    public static List<PresentationContext> forFiles(List<Path> files) throws IOException {
+        List<List<String>> pairs = new ArrayList<>();
+        for (Path f : files) {
+            DicomFile h = HEADERS.read(f);
+            String sop = h.dataset().getString(Tags.SOPClassUID)
+                    .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPClassUID))
+                    .orElseThrow(() -> new IllegalArgumentException(f + " has no SOP Class UID"));
+            pairs.add(List.of(sop, h.transferSyntax().uid()));
+        }
+        return forPairs(pairs);
+    }
+
+    /**
+     * As {@link #forFiles(List)}, from (SOP class UID, transfer syntax UID) pairs already known.
+     *
+     * @throws IllegalArgumentException when the pairs need more than 128 contexts
+     */
+    public static List<PresentationContext> forPairs(List<List<String>> sopClassAndTransferSyntax) {
+        Set<List<String>> proposals = new LinkedHashSet<>(proposals(sopClassAndTransferSyntax));
+        if (proposals.size() > 128) {
+            throw new IllegalArgumentException("the files need " + proposals.size() + " presentation contexts, more"
+                    + " than the 128 an association can carry; send them in smaller groups");
+        }
+        List<PresentationContext> out = new ArrayList<>();
+        int id = 1;
+        for (List<String> p : proposals) {
+            out.add(new PresentationContext(id, p.get(0), p.subList(1, p.size())));
+            id += 2;
+        }
+        return out;
+    }
+
+    /** How many contexts {@link #forPairs(List)} proposes for these pairs. */
+    static int count(List<List<String>> pairs) {
+        return proposals(pairs).size();
+    }
+
+    private static Set<List<String>> proposals(List<List<String>> pairs) {
+        Set<List<String>> proposals = new LinkedHashSet<>();
+        proposals.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
+        Set<List<String>> fallbacks = new LinkedHashSet<>();
+        for (List<String> p : pairs) {
+            TransferSyntax ts = TransferSyntax.of(p.get(1));
+            proposals.add(List.of(p.get(0), ts.uid()));
+            if (!ts.encapsulated()) {
+                List<String> fb = new ArrayList<>();
+                fb.add(p.get(0));
+                fb.addAll(UNCOMPRESSED);
+                fallbacks.add(fb);
+            }
+        }
+        proposals.addAll(fallbacks);
+        return proposals;
+    }
+}
