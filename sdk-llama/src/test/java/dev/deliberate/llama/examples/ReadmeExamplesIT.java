@@ -30,6 +30,12 @@ class ReadmeExamplesIT {
     }
 
     @Test
+    void primeQuestionPrintsASchemaTrueAnswer() {
+        String out = runMain(() -> PrimeQuestion.main(new String[] {TestModels.tiny().toString()}));
+        assertTrue(out.contains("{\"prime\":"), out);
+    }
+
+    @Test
     void llamaQuickStartPrintsTheModelAndAnAnswer() {
         String out = runMain(() -> LlamaQuickStart.main(new String[] {TestModels.tiny().toString()}));
         assertTrue(out.contains("llama.cpp") && out.contains("\n---\n"), out);

@@ -31,6 +31,12 @@ class ReadmeSnippetsTest {
     }
 
     @Test
+    void coreReadmeShowsTheCompiledPrimeQuestion() throws IOException {
+        assertContains(Path.of("../sdk-core/README.md"), snippet(PrimeQuestion.class));
+        assertContains(Path.of("../docs/reasoning.md"), snippet(PrimeQuestion.class));
+    }
+
+    @Test
     void moduleReadmeShowsTheCompiledQuickStart() throws IOException {
         assertContains(Path.of("README.md"), snippet(LlamaQuickStart.class));
     }
