@@ -92,6 +92,9 @@ final class LlamaTextGenerator implements TextGenerator {
         this.nativeThreads = nativeThreads;
     }
 
+    /** Where the binding loads its native library from instead of its jar: set for a GPU build. */
+    static final String GPU_BUILD_PROPERTY = "de.kherud.llama.lib.path";
+
     static LlamaTextGenerator load(Path file, ModelOptions options) {
         GgufHeader header = GgufHeader.read(file);
         int context = options.contextSize() > 0 ? options.contextSize()
@@ -111,7 +114,13 @@ final class LlamaTextGenerator implements TextGenerator {
                 .enableJinja()
                 .disableContextShift()
                 .disableLog();
-        if (options.gpuLayers() > 0) {
+        if (options.gpuLayers() > 0 && System.getProperty(GPU_BUILD_PROPERTY) == null) {
+            // the natives inside the binding's jar are CPU-only: llama.cpp would print three warnings of its own to
+            // stderr and ignore the option; say it once, where the application's logging goes
+            LOG.warn("{} GPU layers requested for {}, but the bundled llama.cpp natives are CPU-only: running on the"
+                    + " CPU (load a GPU build of the binding with -D{}=FOLDER)", options.gpuLayers(), file,
+                    GPU_BUILD_PROPERTY);
+        } else if (options.gpuLayers() > 0) {
             params.setGpuLayers(options.gpuLayers());
         }
         LlamaModel model;

@@ -259,6 +259,16 @@ class LlamaCppBackendIT {
     }
 
     @Test
+    void answerGrammarAllowsAtMostOneSpaceBetweenJsonTokens() throws Exception {
+        NativeRuntime.init();
+        String grammar = LlamaTextGenerator.grammar(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}}}"));
+        java.util.List<String> space = grammar.lines().filter(l -> l.startsWith("space ::=")).toList();
+        assertEquals(java.util.List.of("space ::= | \" \""), space, grammar);
+        assertTrue(grammar.contains("space"), "the rule is still used");
+    }
+
+    @Test
     void fileNotEndingInGgufHasNoBackend() throws IOException {
         Path bin = Files.writeString(dir.resolve("model.bin"), "x");
         NoBackendException e = assertThrows(NoBackendException.class,

@@ -108,19 +108,22 @@ public final class ReasonCommand implements Callable<Integer> {
                 .withGpuLayers(gpuLayers);
         options = LoadProgress.attach(options, locator, err);
         AtomicReference<ReasoningCall> running = new AtomicReference<>();
-        // Ctrl-C: cancel the call; the partial result is still printed below, and the command exits 130. Before
-        // the call has started (loading) there is nothing to keep: end at once.
+        java.util.concurrent.atomic.AtomicBoolean loaded = new java.util.concurrent.atomic.AtomicBoolean();
+        // Ctrl-C: cancel the call; the partial result is still printed below, and the command exits 130. While the
+        // model loads there is nothing to keep: end at once. Between the load and the call's start, the main thread
+        // sees the flag and cancels the call it just started.
         try (Interrupts sigint = Interrupts.onSigint(() -> {
             ReasoningCall call = running.get();
             if (call != null) {
                 call.cancel();
-            } else {
+            } else if (!loaded.get()) {
                 err.println();
                 err.println("deliberate: cancelled");
                 err.flush();
                 System.exit(Interrupts.EXIT_CODE);
             }
         }); ReasoningModel m = ReasoningModels.open(locator, options)) {
+            loaded.set(true);
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
                     : ThinkingBudget.tokens(thinkingBudget);
             if (deadline != null) {
@@ -140,6 +143,9 @@ public final class ReasonCommand implements Callable<Integer> {
                 throw new InvalidSchemaException("schema file " + schema + ": " + e.getMessage(), e);
             }
             running.set(call);
+            if (sigint.interrupted()) {
+                call.cancel(); // Ctrl-C came between the load and the start
+            }
             Reasoning r = call.join();
             if (json) {
                 out.println(ReasoningOutput.json(new ObjectMapper(), r).toString());
