@@ -143,6 +143,7 @@ public final class ReasonCommand implements Callable<Integer> {
                 throw new InvalidSchemaException("schema file " + schema + ": " + e.getMessage(), e);
             }
             running.set(call);
+            org.slf4j.LoggerFactory.getLogger(ReasonCommand.class).debug("reasoning call started");
             if (sigint.interrupted()) {
                 call.cancel(); // Ctrl-C came between the load and the start
             }
