@@ -43,7 +43,8 @@ public final class DecodeBenchmark {
     private DecodeBenchmark() {}
 
     /** One measured run. */
-    record Run(double ttftMs, double decodeRate, int tokens, double switchGapMs, double interTokenMs) { }
+    record Run(double ttftMs, double decodeRate, int tokens, double switchGapMs, double interTokenMs,
+            double medianGapMs) { }
 
     /**
      * @param args {@code [model.gguf] [repetitions] [thinking tokens] [answer tokens] [threads]}; without a model
@@ -114,12 +115,22 @@ public final class DecodeBenchmark {
                 if (thinking > 0) {
                     System.out.printf(Locale.ROOT, "thinking-to-answer switch (last thinking token to first answer"
                             + " token): median %.1f ms, against %.1f ms between ordinary tokens%n", gap, inter);
+                    // load-robust view: each run's switch in units of that run's own median gap between tokens,
+                    // and the decode ratio that switch alone would give against one plain stream of as many tokens
+                    List<Double> inGaps = sdkRuns.stream().map(x -> x.switchGapMs() / x.medianGapMs()).toList();
+                    int n = thinking + answer;
+                    List<Double> implied = inGaps.stream().map(g -> (n - 1) / (n - 2 + g)).toList();
+                    System.out.printf(Locale.ROOT, "switch in token gaps of the same run: %s (median %.2f); decode"
+                            + " ratio the switch alone implies: median %.3f, min %.3f%n", inGaps.stream()
+                            .map(g -> String.format(Locale.ROOT, "%.2f", g)).toList(), median(inGaps),
+                            median(implied), implied.stream().mapToDouble(Double::doubleValue).min().orElse(0));
                 }
     }
 
     private static Run runSdk(ReasoningModel sdk, String tag, int thinking, int answer) {
         long[] lastThinking = {0};
         long[] firstAnswer = {0};
+        List<Long> pieces = new ArrayList<>();
         ReasoningRequest request = ReasoningRequest.builder().user(question(tag))
                 .thinkingBudget(ThinkingBudget.tokens(thinking)).answerMaxTokens(answer)
                 .sampling(Sampling.defaults().withSeed(42)).build();
@@ -129,14 +140,26 @@ public final class DecodeBenchmark {
         Reasoning r = sdk.start(request, e -> {
             if (e instanceof ReasoningEvent.ThinkingDelta) {
                 lastThinking[0] = System.nanoTime();
-            } else if (e instanceof ReasoningEvent.AnswerDelta && firstAnswer[0] == 0) {
-                firstAnswer[0] = System.nanoTime();
+                pieces.add(lastThinking[0]);
+            } else if (e instanceof ReasoningEvent.AnswerDelta) {
+                long now = System.nanoTime();
+                if (firstAnswer[0] == 0) {
+                    firstAnswer[0] = now;
+                }
+                pieces.add(now);
             }
         }).join();
         int tokens = r.usage().generatedTokens();
         double rate = r.timings().decodeTokensPerSecond();
-        return new Run(r.timings().timeToFirstToken().toNanos() / 1e6, rate, tokens,
-                lastThinking[0] == 0 ? 0 : (firstAnswer[0] - lastThinking[0]) / 1e6, 1000 / rate);
+        double switchGap = lastThinking[0] == 0 ? 0 : (firstAnswer[0] - lastThinking[0]) / 1e6;
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 1; i < pieces.size(); i++) {
+            if (pieces.get(i) != firstAnswer[0] || lastThinking[0] == 0) {
+                gaps.add((pieces.get(i) - pieces.get(i - 1)) / 1e6);
+            }
+        }
+        return new Run(r.timings().timeToFirstToken().toNanos() / 1e6, rate, tokens, switchGap, 1000 / rate,
+                gaps.isEmpty() ? 0 : median(gaps));
     }
 
     private static Run runDirect(LlamaModel direct, String tag, int tokens, boolean emptyThinking) {
@@ -170,7 +193,7 @@ public final class DecodeBenchmark {
         // first: the end-of-text token streams as an empty piece. The SDK counts both cases the same way.
         int generated = pieces < tokens && !lastEmpty ? tokens : pieces;
         double rate = (generated - 1) / ((last - first) / 1e9);
-        return new Run((first - t0) / 1e6, rate, generated, 0, 1000 / rate);
+        return new Run((first - t0) / 1e6, rate, generated, 0, 1000 / rate, 1000 / rate);
     }
 
     private static String question(String tag) {

@@ -31,7 +31,8 @@ record GgufHeader(
         long parameterCount,
         Map<String, Integer> pieceIds,
         boolean idPrompts,
-        Map<Integer, String> specialTexts) {
+        Map<Integer, String> specialTexts,
+        Map<String, Integer> byteIds) {
 
     /**
      * Architectures the bundled llama.cpp (build b4916) can load: its {@code LLM_ARCH_NAMES} table, read from the
@@ -86,7 +87,7 @@ record GgufHeader(
         }
         return new GgufHeader(arch, s.name().orElse(""), s.quantization(), s.contextLength().orElse(0),
                 gguf.getBoolean("tokenizer.ggml.add_bos_token").orElse(true), s.chatTemplate(), s.parameterCount(),
-                pieceIds(gguf), idPrompts(gguf), specialTexts(gguf));
+                pieceIds(gguf), idPrompts(gguf), specialTexts(gguf), byteIds(gguf));
     }
 
     /**
@@ -118,6 +119,103 @@ record GgufHeader(
      * vocabularies ({@code gpt2}: the Qwen and DeepSeek-R1-Distill family, whose pre-tokeniser makes each
      * tokenisation cost milliseconds) that append no end-of-text token; elsewhere the text is sent.
      */
+    /**
+     * For byte-level BPE vocabularies: each normal token's bytes (as a Latin-1 string, one char per byte) mapped to its
+     * id, also for tokens that are only part of a UTF-8 character, where only one token has those bytes. It lets the
+     * backend find the ids of a piece llama.cpp streamed merged (a character split over several tokens). Empty for
+     * other vocabularies.
+     */
+    private static Map<String, Integer> byteIds(GgufFile gguf) {
+        if (!"gpt2".equals(gguf.getString("tokenizer.ggml.model").orElse(""))) {
+            return Map.of();
+        }
+        java.util.List<String> tokens = gguf.getArray("tokenizer.ggml.tokens")
+                .map(dev.deliberate.gguf.GgufValue.ArrayValue::strings).orElse(java.util.List.of());
+        long[] types = gguf.getArray("tokenizer.ggml.token_type")
+                .map(dev.deliberate.gguf.GgufValue.ArrayValue::longs).orElse(new long[0]);
+        int[] byteOf = byteLevelDecoding();
+        Map<String, Integer> out = new HashMap<>(tokens.size() * 2);
+        Set<String> ambiguous = new HashSet<>();
+        StringBuilder b = new StringBuilder();
+        for (int id = 0; id < tokens.size(); id++) {
+            if ((id < types.length ? types[id] : 1) != 1) {
+                continue; // control, user-defined and byte-fallback tokens are never part of a merged piece here
+            }
+            String token = tokens.get(id);
+            b.setLength(0);
+            boolean ok = !token.isEmpty();
+            for (int i = 0; i < token.length() && ok; i++) {
+                char c = token.charAt(i);
+                ok = c < byteOf.length && byteOf[c] >= 0;
+                b.append(ok ? (char) byteOf[c] : '\0');
+            }
+            String key = b.toString();
+            if (!ok || ambiguous.contains(key)) {
+                continue;
+            }
+            if (out.putIfAbsent(key, id) != null) {
+                out.remove(key);
+                ambiguous.add(key);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
+     * The token ids that spell {@code text}'s UTF-8 bytes with the fewest normal tokens of the vocabulary
+     * ({@link #byteIds}); empty when the bytes cannot be covered, the vocabulary is not byte-level BPE or the text is
+     * longer than 256 bytes. For a piece llama.cpp streamed merged (a character split over two or more tokens) this
+     * is, in practice, the tokens the model generated: a byte-level vocabulary rarely spells the same few bytes two
+     * ways with equally few tokens.
+     */
+    Optional<int[]> tokenIdsOf(String text) {
+        if (byteIds.isEmpty() || text.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int n = bytes.length;
+        if (n > 256) {
+            return Optional.empty();
+        }
+        String key = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int[] best = new int[n + 1];
+        int[] from = new int[n + 1];
+        java.util.Arrays.fill(best, Integer.MAX_VALUE);
+        best[0] = 0;
+        for (int end = 1; end <= n; end++) {
+            for (int start = Math.max(0, end - MAX_TOKEN_BYTES); start < end; start++) {
+                if (best[start] != Integer.MAX_VALUE && best[start] + 1 < best[end]
+                        && byteIds.containsKey(key.substring(start, end))) {
+                    best[end] = best[start] + 1;
+                    from[end] = start;
+                }
+            }
+        }
+        if (best[n] == Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        int[] ids = new int[best[n]];
+        for (int end = n, k = ids.length - 1; end > 0; end = from[end], k--) {
+            ids[k] = byteIds.get(key.substring(from[end], end));
+        }
+        return Optional.of(ids);
+    }
+
+    /** Longest token, in bytes, that {@link #tokenIdsOf} tries. */
+    private static final int MAX_TOKEN_BYTES = 48;
+
+    /** GPT-2's byte-to-character mapping, reversed: the byte each printable stand-in character means, else -1. */
+    private static int[] byteLevelDecoding() {
+        int[] byteOf = new int[0x200];
+        java.util.Arrays.fill(byteOf, -1);
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = b >= '!' && b <= '~' || b >= 0xA1 && b <= 0xAC || b >= 0xAE && b <= 0xFF;
+            byteOf[printable ? b : 256 + n++] = b;
+        }
+        return byteOf;
+    }
+
     private static boolean idPrompts(GgufFile gguf) {
         return "gpt2".equals(gguf.getString("tokenizer.ggml.model").orElse(""))
                 && !gguf.getBoolean("tokenizer.ggml.add_eos_token").orElse(false);

@@ -92,6 +92,9 @@ final class LlamaTextGenerator implements TextGenerator {
         this.nativeThreads = nativeThreads;
     }
 
+    /** Where the binding loads its native library from instead of its jar: set for a GPU build. */
+    static final String GPU_BUILD_PROPERTY = "de.kherud.llama.lib.path";
+
     static LlamaTextGenerator load(Path file, ModelOptions options) {
         GgufHeader header = GgufHeader.read(file);
         int context = options.contextSize() > 0 ? options.contextSize()
@@ -111,7 +114,13 @@ final class LlamaTextGenerator implements TextGenerator {
                 .enableJinja()
                 .disableContextShift()
                 .disableLog();
-        if (options.gpuLayers() > 0) {
+        if (options.gpuLayers() > 0 && System.getProperty(GPU_BUILD_PROPERTY) == null) {
+            // the natives inside the binding's jar are CPU-only: llama.cpp would print three warnings of its own to
+            // stderr and ignore the option; say it once, where the application's logging goes
+            LOG.warn("{} GPU layers requested for {}, but the bundled llama.cpp natives are CPU-only: running on the"
+                    + " CPU (load a GPU build of the binding with -D{}=FOLDER)", options.gpuLayers(), file,
+                    GPU_BUILD_PROPERTY);
+        } else if (options.gpuLayers() > 0) {
             params.setGpuLayers(options.gpuLayers());
         }
         LlamaModel model;
@@ -287,7 +296,11 @@ final class LlamaTextGenerator implements TextGenerator {
             return List.of(prompt);
         }
         List<Object> out = new ArrayList<>(lastSegments);
-        out.addAll(lastGenerated);
+        for (Object o : lastGenerated) {
+            if (o != LOSSY) {
+                out.add(o);
+            }
+        }
         String rest = prompt.substring(covered.length());
         if (!rest.isEmpty()) {
             out.add(rest);
@@ -378,6 +391,10 @@ final class LlamaTextGenerator implements TextGenerator {
         Integer id = header.pieceIds().get(piece);
         if (id != null) {
             lastGenerated.add(id);
+        } else if (piece.indexOf('\uFFFD') >= 0 && !header.byteIds().isEmpty()) {
+            lastGenerated.add(LOSSY);
+        } else if (!piece.isEmpty() && addDecomposed(piece)) {
+            return;
         } else if (!piece.isEmpty()) {
             int last = lastGenerated.size() - 1;
             if (last >= 0 && lastGenerated.get(last) instanceof String text) {
@@ -386,6 +403,49 @@ final class LlamaTextGenerator implements TextGenerator {
                 lastGenerated.add(piece);
             }
         }
+    }
+
+    /**
+     * Stands for generated tokens whose bytes are lost: not valid UTF-8, the binding decoded them to U+FFFD. They are
+     * left out when the generation is sent back as a prompt. Sending the text instead would put other tokens there,
+     * and llama.cpp would evaluate everything after them again (its cache reuse can skip tokens the prompt lacks, but
+     * not replace tokens the prompt has differently): on a random test model that was one switch in three costing
+     * the re-evaluation of the whole thinking. So the answer is generated without those bytes in its context (they
+     * carried no text; the thinking shown keeps its U+FFFD), and the cache is reused after them.
+     */
+    private static final Object LOSSY = new Object() {
+        @Override
+        public String toString() {
+            return "<lost bytes>";
+        }
+    };
+
+    /**
+     * Adds the token ids of a piece llama.cpp streamed merged (a character split over several tokens, so no single
+     * token decodes to it), as the vocabulary spells its bytes ({@link GgufHeader#tokenIdsOf}). Returns {@code false}
+     * when the bytes cannot be covered by known tokens.
+     */
+    private boolean addDecomposed(String piece) {
+        Optional<int[]> ids = header.tokenIdsOf(piece);
+        ids.ifPresent(a -> {
+            for (int i : a) {
+                lastGenerated.add(i);
+            }
+        });
+        return ids.isPresent();
+    }
+
+    /** Whether {@code generate} would send every generated token of the last generation back as an id (for tests). */
+    boolean sendsGenerationAsIds(String prompt) {
+        List<Object> s = segments(prompt);
+        if (lastPrompt == null || s.size() <= lastSegments.size()) {
+            return false; // not an extension of the last generation: sent as text
+        }
+        List<Object> generated = s.subList(lastSegments.size(), s.size());
+        if (prompt.length() > lastPrompt.length() + lastGeneratedText.length()) {
+            generated = generated.subList(0, generated.size() - 1); // the new text after the generation
+        }
+        return generated.stream().allMatch(o -> o instanceof Integer);
     }
 
     private static void sampling(InferenceParameters p, Sampling s) {

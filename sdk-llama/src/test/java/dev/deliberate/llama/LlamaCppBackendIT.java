@@ -155,6 +155,33 @@ class LlamaCppBackendIT {
     }
 
     @Test
+    void generationWithLostBytesGoesBackAsIdsWithoutThem() {
+        // a piece decoded to U+FFFD used to go back as text, which tokenises differently, so llama.cpp evaluated
+        // everything after it again at the thinking-to-answer switch; now its unknown tokens are left out
+        try (LlamaTextGenerator g = (LlamaTextGenerator) new LlamaCppProvider().open(
+                ModelLocator.file(TestModels.tiny()), options())) {
+            String prompt = g.render(List.of(dev.deliberate.core.ChatMessage.user("Hi"))).text();
+            int lossy = 0;
+            for (long seed = 1; seed <= 40 && lossy < 3; seed++) {
+                Sampling s = Sampling.defaults().withSeed(seed).withTemperature(1.5);
+                StringBuilder text = new StringBuilder();
+                g.generate(new GenerationRequest(prompt, 32, List.of(), s, Optional.empty()),
+                        (piece, n) -> text.append(piece) != null);
+                if (text.indexOf("\uFFFD") < 0) {
+                    continue;
+                }
+                lossy++;
+                String next = prompt + text + "\n</think>\n\n";
+                assertTrue(g.sendsGenerationAsIds(next), "seed " + seed + ": " + text);
+                GenerationResult r = g.generate(new GenerationRequest(next, 4, List.of(), s, Optional.empty()),
+                        (piece, n) -> true);
+                assertTrue(r.generatedTokens() > 0);
+            }
+            assertTrue(lossy > 0, "the seeds covered a generation with bytes that are not UTF-8");
+        }
+    }
+
+    @Test
     void promptExtendingAGenerationOfOnlyMergedPiecesIsStillOnePrompt() {
         // regression: such a prompt was sent as an array of strings, which llama.cpp reads as several prompts
         try (TextGenerator g = (TextGenerator) new LlamaCppProvider().open(ModelLocator.file(TestModels.tiny()),
@@ -229,6 +256,16 @@ class LlamaCppBackendIT {
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> ReasoningModels.open(ModelLocator.file(qwen3), options()));
         assertTrue(e.getMessage().contains("qwen3") && e.getMessage().contains(qwen3.toString()), e.getMessage());
+    }
+
+    @Test
+    void answerGrammarAllowsAtMostOneSpaceBetweenJsonTokens() throws Exception {
+        NativeRuntime.init();
+        String grammar = LlamaTextGenerator.grammar(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}}}"));
+        java.util.List<String> space = grammar.lines().filter(l -> l.startsWith("space ::=")).toList();
+        assertEquals(java.util.List.of("space ::= | \" \""), space, grammar);
+        assertTrue(grammar.contains("space"), "the rule is still used");
     }
 
     @Test

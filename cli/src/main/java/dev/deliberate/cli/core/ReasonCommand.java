@@ -121,13 +121,15 @@ public final class ReasonCommand implements Callable<Integer> {
                 .withGpuLayers(gpuLayers);
         options = LoadProgress.attach(options, locator, err);
         AtomicReference<ReasoningCall> running = new AtomicReference<>();
-        // Ctrl-C: cancel the call; the partial result is still printed below, and the command exits 130. Before
-        // the call has started (loading) there is nothing to keep: end at once.
+        java.util.concurrent.atomic.AtomicBoolean loaded = new java.util.concurrent.atomic.AtomicBoolean();
+        // Ctrl-C: cancel the call; the partial result is still printed below, and the command exits 130. While the
+        // model loads there is nothing to keep: end at once. Between the load and the call's start, the main thread
+        // sees the flag and cancels the call it just started.
         try (Interrupts sigint = Interrupts.onSigint(() -> {
             ReasoningCall call = running.get();
             if (call != null) {
                 call.cancel();
-            } else {
+            } else if (!loaded.get()) {
                 err.println();
                 err.println("deliberate: cancelled");
                 err.flush();
@@ -136,6 +138,7 @@ public final class ReasonCommand implements Callable<Integer> {
         }); var trail = audit == null ? null : dev.deliberate.core.audit.AuditTrail.open(audit);
              ReasoningModel opened = ReasoningModels.open(locator, options)) {
             ReasoningModel m = trail == null ? opened : trail.audited(opened);
+            loaded.set(true);
             dev.deliberate.testmodel.TestModelPreset.ofModelName(m.info().modelId()).ifPresent(p -> err.println(
                     "note: " + locator + " is a generated test model with RANDOM weights: its words are random"));
             ReasoningRequest request = request(domain, format, sampling);
@@ -147,6 +150,10 @@ public final class ReasonCommand implements Callable<Integer> {
                 throw new InvalidSchemaException("schema file " + schema + ": " + e.getMessage(), e);
             }
             running.set(call);
+            org.slf4j.LoggerFactory.getLogger(ReasonCommand.class).debug("reasoning call started");
+            if (sigint.interrupted()) {
+                call.cancel(); // Ctrl-C came between the load and the start
+            }
             Reasoning r = call.join();
             if (domain != null && r.answerJson().isPresent()) {
                 SafetyRules.SafetyVerdict verdict = domain.safety().judge(r.answerJson().get());

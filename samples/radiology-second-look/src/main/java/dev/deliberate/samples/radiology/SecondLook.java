@@ -232,13 +232,25 @@ public final class SecondLook {
 
     /** The TID 2000 content: the findings, the impression, and the suggested urgency as a second impression. */
     static DiagnosticReport report(SecondLookAnswer answer, ModelInfo model) {
-        List<String> findings = answer.findings().stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> findings = answer.findings().stream().map(SecondLook::dicomText).filter(s -> !s.isEmpty())
+                .toList();
         List<String> impressions = new ArrayList<>();
-        if (!answer.impression().isBlank()) {
-            impressions.add(answer.impression().strip());
+        if (!dicomText(answer.impression()).isEmpty()) {
+            impressions.add(dicomText(answer.impression()));
         }
         impressions.add("Suggested urgency (AI second look, unverified): " + answer.urgency().json());
         return DiagnosticReport.of(findings, impressions, observer(model));
+    }
+
+    /**
+     * Model text as a DICOM text value: a JSON answer may carry control characters through escapes ({@code \\b},
+     * {@code \\u0000}), which text VRs do not allow (PS3.5 6.1.3 permits LF, FF, CR, TAB and ESC); they, and ESC, become spaces.
+     */
+    static String dicomText(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f'
+                || c == 0x7F ? ' ' : c));
+        return b.toString().strip();
     }
 
     /**

@@ -50,6 +50,12 @@ class SecondLookTest {
     }
 
     @Test
+    void modelTextLosesControlCharactersDicomTextForbids() {
+        // a random model's JSON answer carried "\b": the SR failed dciodvfy ("Character invalid for this VR")
+        assertEquals("a b c\nd\te", SecondLook.dicomText(" a\bb\u0000c\nd\te\u001b "));
+    }
+
+    @Test
     void promptHoldsNoIdentifierOfTheSourceAndQuotesItsText() {
         SecondLook.Prepared p = SecondLook.prepare(List.of(hostileCt()), SALT, REMOTE);
         String text = p.prompt().text();
