@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
+            dev.deliberate.cli.serve.ServeCommand.class,
         })
 public final class Main implements Runnable {
 
