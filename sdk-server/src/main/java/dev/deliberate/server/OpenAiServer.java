@@ -138,7 +138,7 @@ public final class OpenAiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            jetty.setStopTimeout(1_000);
+            jetty.setStopTimeout(0); // requests have ended or been cancelled above
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
