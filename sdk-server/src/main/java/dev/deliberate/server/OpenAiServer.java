@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>HTTP is Jetty 12's core server (no servlets): a maintained, widely used server that keeps HTTP parsing, limits
  * (header sizes, idle timeouts) and connection handling out of this code. The server does not own the pool: close the
  * server, then the pool.
+ *
+ * <p>Logging: this class and its handler never log request headers. Jetty itself logs raw request bytes (the
+ * {@code Authorization} header included) at DEBUG, so keep {@code org.eclipse.jetty} at INFO or quieter when a key
+ * is set; {@link #start} warns when it is not.
  */
 public final class OpenAiServer implements AutoCloseable {
 
@@ -71,6 +75,12 @@ public final class OpenAiServer implements AutoCloseable {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(config, "config");
         String modelId = config.modelId().orElse(pool.info().modelId());
+        if (config.apiKey().isPresent()
+                && (LoggerFactory.getLogger("org.eclipse.jetty.http.HttpParser").isDebugEnabled()
+                        || LoggerFactory.getLogger("org.eclipse.jetty.io").isDebugEnabled())) {
+            LOG.warn("DEBUG logging is on for org.eclipse.jetty: Jetty logs raw request bytes, API keys included;"
+                    + " set org.eclipse.jetty to INFO");
+        }
         // a request thread per running or waiting request, plus Jetty's acceptor and selector and some spare
         int maxThreads = pool.size() + config.maxQueued() + 16;
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));

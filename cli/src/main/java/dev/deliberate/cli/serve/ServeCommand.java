@@ -9,6 +9,7 @@ import dev.deliberate.server.ReasoningEfforts;
 import dev.deliberate.server.ServerConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -90,9 +91,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    /** slf4j-simple's level property for Jetty's loggers. */
+    static final String JETTY_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.eclipse.jetty";
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        quietJetty();
         ServerConfig config = configure(System.getenv(KEY_VARIABLE));
         int perInstance = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
         ModelOptions options = ModelOptions.defaults().withThreads(perInstance).withContextSize(context);
@@ -116,6 +121,18 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Jetty logs raw request bytes, the Authorization header included, at DEBUG: its loggers stay at INFO (or
+     * quieter) whatever the default level, so that the API key never reaches the output. Must run before Jetty's
+     * loggers exist; slf4j-simple reads a logger's level when the logger is made.
+     */
+    static void quietJetty() {
+        String level = System.getProperty(JETTY_LOG_LEVEL, "");
+        if (!List.of("info", "warn", "error", "off").contains(level.toLowerCase(java.util.Locale.ROOT))) {
+            System.setProperty(JETTY_LOG_LEVEL, "info");
+        }
     }
 
     /**
