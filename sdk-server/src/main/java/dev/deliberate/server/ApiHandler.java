@@ -57,8 +57,11 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    /** A silent stream (waiting, or a schema answer being generated) sends an SSE comment this often. */
-    private static final long KEEP_ALIVE_SECONDS = 5;
+    /**
+     * A silent stream (a schema answer being generated, a model slow to the next token) sends an SSE comment this
+     * often: it keeps proxies from timing out and lets the server notice a client that has gone.
+     */
+    private static final long KEEP_ALIVE_SECONDS = 2;
     /** A body over the limit but at most this large is read and dropped, so that the client sees the 413. */
     private static final long DRAIN_LIMIT = 64L << 20;
 

@@ -156,19 +156,22 @@ class OpenAiNpmClientIT {
 
     @Test
     void aClientThatLeavesMidStreamCancelsItsGenerationAndTheServerGoesOn() throws Exception {
-        TRACKER.paceMillis = 20; // about 40 s for the whole generation, unless cancelled
+        // the 5th event waits until the call is cancelled: the stream is still running when the client leaves after
+        // 3 thinking chunks, whatever the model does; the server then learns of it from its next (keep-alive) write
+        TRACKER.holdAfterEvents = 5;
         JsonNode r;
         try {
             r = node("disconnect");
         } finally {
-            TRACKER.paceMillis = 0;
+            TRACKER.holdAfterEvents = 0;
         }
         assertEquals(3, r.path("seen").asInt());
         assertTrue(r.path("after").isTextual(), "the next request was served: " + r);
         RecordingModel.Recorded left = TRACKER.calls.stream()
                 .filter(c -> c.request().thinkingBudget().maxTokens() == 1700).reduce((a, b) -> b).orElseThrow();
         Reasoning produced = left.call().future().get(30, TimeUnit.SECONDS);
-        assertEquals(FinishReason.CANCELLED, produced.finish());
+        assertEquals(FinishReason.CANCELLED, produced.finish(), () -> produced.usage() + " " + produced.timings()
+                + " node: " + r);
         assertTrue(produced.usage().thinkingTokens() < 1700, "stopped early: " + produced.usage());
     }
 }

@@ -27,10 +27,10 @@ final class RecordingModel implements ReasoningModel {
         final AtomicInteger barrierTimeouts = new AtomicInteger();
         volatile CountDownLatch barrier;
         /**
-         * When above 0, each token of a call waits this long unless the call has been cancelled: a real model slowed
-         * to a pace a client can interrupt (the tiny model would otherwise finish before any client reacts).
+         * When above 0, a call's generation stops after this many events until the call is cancelled (at most 60 s):
+         * a stream that is still running, however fast the model, when its client leaves.
          */
-        volatile int paceMillis;
+        volatile int holdAfterEvents;
 
         Recorded last() {
             return calls.get(calls.size() - 1);
@@ -56,13 +56,14 @@ final class RecordingModel implements ReasoningModel {
     @Override
     public ReasoningCall start(ReasoningRequest request, ReasoningListener listener) {
         CountDownLatch barrier = tracker.barrier;
-        int pace = tracker.paceMillis;
+        int holdAfter = tracker.holdAfterEvents;
+        int[] events = {0};
         CountDownLatch cancelled = new CountDownLatch(1);
         boolean[] first = {true};
         ReasoningListener watched = event -> {
-            if (pace > 0 && !(event instanceof ReasoningEvent.Done)) {
+            if (holdAfter > 0 && ++events[0] == holdAfter) {
                 try {
-                    cancelled.await(pace, TimeUnit.MILLISECONDS);
+                    cancelled.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -93,8 +94,8 @@ final class RecordingModel implements ReasoningModel {
         ReasoningCall call = new ReasoningCall() {
             @Override
             public void cancel() {
+                started.cancel(); // first: a held generation must see the cancel when it resumes
                 cancelled.countDown();
-                started.cancel();
             }
 
             @Override
