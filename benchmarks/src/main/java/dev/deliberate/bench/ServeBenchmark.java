@@ -14,8 +14,6 @@ import dev.deliberate.core.ThinkingBudget;
 import dev.deliberate.server.ModelPool;
 import dev.deliberate.server.OpenAiServer;
 import dev.deliberate.server.ServerConfig;
-import dev.deliberate.testmodel.TestModelGenerator;
-import dev.deliberate.testmodel.TestModelPreset;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,7 +61,7 @@ public final class ServeBenchmark {
      *             {@code target/bench-models/}
      */
     public static void main(String[] args) throws Exception {
-        Path model = args.length > 0 && !args[0].equals("-") ? Path.of(args[0]) : benchModel();
+        Path model = args.length > 0 && !args[0].equals("-") ? Path.of(args[0]) : DecodeBenchmark.benchModel();
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int thinking = args.length > 2 ? Integer.parseInt(args[2]) : 128;
         int answer = args.length > 3 ? Integer.parseInt(args[3]) : 64;
@@ -367,17 +364,5 @@ public final class ServeBenchmark {
             return new long[] {0, 0};
         }
         return new long[] {anon, file};
-    }
-
-    private static Path benchModel() throws IOException {
-        Path file = Path.of("target", "bench-models", "bench-" + TestModelGenerator.DEFAULT_SEED + ".gguf");
-        if (!Files.isRegularFile(file)) {
-            Files.createDirectories(file.getParent());
-            System.out.println("generating the BENCH test model into " + file + " ...");
-            Path tmp = Files.createTempFile(file.getParent(), "bench", ".part");
-            TestModelGenerator.of(TestModelPreset.BENCH, TestModelGenerator.DEFAULT_SEED).writeGguf(tmp);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 }
