@@ -213,7 +213,8 @@ public final class DecodeBenchmark {
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
-    private static Path benchModel() throws IOException {
+    /** The BENCH test model, generated into {@code target/bench-models/} on first use (shared with ServeBenchmark). */
+    static Path benchModel() throws IOException {
         Path file = Path.of("target", "bench-models", "bench-" + TestModelGenerator.DEFAULT_SEED + ".gguf");
         if (!Files.isRegularFile(file)) {
             Files.createDirectories(file.getParent());

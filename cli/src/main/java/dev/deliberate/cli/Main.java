@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
             dev.deliberate.cli.core.EvalCommand.class,
+            dev.deliberate.cli.serve.ServeCommand.class,
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
