@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param timings    durations and decode rate
  * @param model      provenance of the model
  * @param startedAt  when the call started
+ * @param servedBy   for remote models, which endpoint produced each generation of the call (in order); empty for
+ *                   local models
  */
 public record Reasoning(
         String thinking,
@@ -28,7 +30,14 @@ public record Reasoning(
         Usage usage,
         Timings timings,
         ModelInfo model,
-        Instant startedAt) {
+        Instant startedAt,
+        java.util.List<ServedBy> servedBy) {
+
+    /** A result of a local model (no endpoints). */
+    public Reasoning(String thinking, String answer, Optional<JsonNode> answerJson, FinishReason finish, Usage usage,
+            Timings timings, ModelInfo model, Instant startedAt) {
+        this(thinking, answer, answerJson, finish, usage, timings, model, startedAt, java.util.List.of());
+    }
 
     /** Rejects nulls and think tags in the answer. */
     public Reasoning {
@@ -41,6 +50,7 @@ public record Reasoning(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(startedAt, "startedAt");
         answerJson = answerJson.map(JsonNode::deepCopy);
+        servedBy = java.util.List.copyOf(servedBy);
     }
 
     @Override

@@ -94,10 +94,11 @@ final class LlamaTextGenerator implements TextGenerator {
 
     static LlamaTextGenerator load(Path file, ModelOptions options) {
         GgufHeader header = GgufHeader.read(file);
-        int context = options.contextSize() > 0 ? options.contextSize()
+        LlamaOptions llama = options.get(LlamaOptions.class).orElseGet(LlamaOptions::defaults);
+        int context = llama.contextSize() > 0 ? llama.contextSize()
                 : (int) Math.min(header.contextLength() > 0 ? header.contextLength() : 4096,
-                        ModelOptions.DEFAULT_MAX_CONTEXT);
-        int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+                        LlamaOptions.DEFAULT_MAX_CONTEXT);
+        int threads = llama.threads() > 0 ? llama.threads() : Runtime.getRuntime().availableProcessors();
         options.loadProgress().accept(0.0);
         CompletableFuture<String> sha = Sha256Cache.of(file, p -> options.loadProgress().accept(0.9 * p));
         NativeRuntime.init();
@@ -111,8 +112,8 @@ final class LlamaTextGenerator implements TextGenerator {
                 .enableJinja()
                 .disableContextShift()
                 .disableLog();
-        if (options.gpuLayers() > 0) {
-            params.setGpuLayers(options.gpuLayers());
+        if (llama.gpuLayers() > 0) {
+            params.setGpuLayers(llama.gpuLayers());
         }
         LlamaModel model;
         List<Thread> nativeThreads;

@@ -5,6 +5,7 @@ import dev.deliberate.core.AnswerFormat;
 import dev.deliberate.core.InvalidSchemaException;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
+import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningListener;
 import dev.deliberate.core.ReasoningModel;
@@ -97,7 +98,7 @@ public final class ReasonCommand implements Callable<Integer> {
             sampling = sampling.withSeed(seed);
         }
         ModelLocator locator = ModelLocator.parse(model);
-        ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context);
+        ModelOptions options = ModelOptions.defaults().with(new LlamaOptions(threads, context, 0));
         options = LoadProgress.attach(options, locator, err);
         try (ReasoningModel m = ReasoningModels.open(locator, options)) {
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()

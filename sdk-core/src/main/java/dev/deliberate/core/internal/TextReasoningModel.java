@@ -17,9 +17,10 @@ import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Timings;
 import dev.deliberate.core.Usage;
-import dev.deliberate.core.spi.GenerationRequest;
+import dev.deliberate.core.ServedBy;
+import dev.deliberate.core.spi.ChatGenerator;
 import dev.deliberate.core.spi.GenerationResult;
-import dev.deliberate.core.spi.RenderedPrompt;
+import dev.deliberate.core.spi.ModelBackend;
 import dev.deliberate.core.spi.StopMatcher;
 import dev.deliberate.core.spi.StopReason;
 import dev.deliberate.core.spi.TextGenerator;
@@ -38,9 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one implementation of {@link ReasoningModel} over any {@link TextGenerator}: the thinking split, budgets,
- * deadlines, schema-constrained answers with validation and retries, usage, timings and cancellation live here and
- * nowhere else.
+ * The one implementation of {@link ReasoningModel} over any backend shape ({@link TextGenerator} or
+ * {@link ChatGenerator}, adapted by {@link Turns}): the thinking split, budgets, deadlines, schema-constrained
+ * answers with validation and retries, usage, timings and cancellation live here and nowhere else. (The name is
+ * historical: it began with text generators only.)
  *
  * <p>Calls run one at a time on a single worker thread per model: the generator (and its native context) is never
  * used by two calls at once, and calls from several threads queue in order.
@@ -59,14 +61,24 @@ public final class TextReasoningModel implements ReasoningModel {
     static final int CLOSE_RESERVE = 8;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private final TextGenerator generator;
+    private final Turns generator;
     private final ExecutorService worker;
     private final java.util.Set<Call> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** @param generator the backend; this model owns it and closes it */
     public TextReasoningModel(TextGenerator generator) {
-        this.generator = generator;
+        this((ModelBackend) generator);
+    }
+
+    /** @param generator the backend; this model owns it and closes it */
+    public TextReasoningModel(ChatGenerator generator) {
+        this((ModelBackend) generator);
+    }
+
+    /** @param backend the backend, of either shape; this model owns it and closes it */
+    public TextReasoningModel(ModelBackend backend) {
+        this.generator = Turns.of(backend);
         String name = "deliberate-model-" + IDS.incrementAndGet();
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
@@ -97,11 +109,11 @@ public final class TextReasoningModel implements ReasoningModel {
             generator.checkSchema(json.schema());
         }
         List<ChatMessage> messages = withFormatInstruction(request);
-        RenderedPrompt prompt = generator.render(messages);
-        int promptTokens = generator.countTokens(prompt.text());
+        Turns.Prompt prompt = generator.render(messages);
+        int promptTokens = prompt.tokens();
         int context = generator.contextLength();
         int needed = promptTokens + request.answerMaxTokens() + CLOSE_RESERVE;
-        if (needed > context) {
+        if (context > 0 && needed > context) {
             throw new ContextOverflowException("the prompt takes " + promptTokens + " tokens; with the answer budget of "
                     + request.answerMaxTokens() + " tokens it needs " + needed + ", more than the context of "
                     + context + " tokens of model " + info().locator()
@@ -156,8 +168,8 @@ public final class TextReasoningModel implements ReasoningModel {
     private final class Call implements ReasoningCall {
         final ReasoningRequest request;
         final ReasoningListener listener;
-        final RenderedPrompt prompt;
-        final int promptTokens;
+        final Turns.Prompt prompt;
+        int promptTokens;
         final Instant startedAt;
         final long startNanos;
         final CompletableFuture<Reasoning> future = new CompletableFuture<>();
@@ -173,8 +185,9 @@ public final class TextReasoningModel implements ReasoningModel {
         int generated;
         int attempt;
         boolean listenerFailed;
+        final List<ServedBy> servedBy = new ArrayList<>();
 
-        Call(ReasoningRequest request, ReasoningListener listener, RenderedPrompt prompt, int promptTokens,
+        Call(ReasoningRequest request, ReasoningListener listener, Turns.Prompt prompt, int promptTokens,
                 Instant startedAt, long startNanos) {
             this.request = request;
             this.listener = listener;
@@ -213,7 +226,8 @@ public final class TextReasoningModel implements ReasoningModel {
             }
             boolean schema = request.answerFormat() instanceof AnswerFormat.Json;
             int answerMax = request.answerMaxTokens();
-            int room = generator.contextLength() - promptTokens - answerMax - CLOSE_RESERVE;
+            int room = generator.contextLength() == 0 ? Integer.MAX_VALUE
+                    : generator.contextLength() - promptTokens - answerMax - CLOSE_RESERVE;
             int thinkLimit = Math.max(0, Math.min(request.thinkingBudget().maxTokens(), room));
             Optional<Instant> deadline = request.thinkingBudget().deadline();
 
@@ -222,21 +236,26 @@ public final class TextReasoningModel implements ReasoningModel {
             if (thinkLimit == 0 || deadlinePassed(deadline)) {
                 cut = thinkLimit == 0 ? FinishReason.THINKING_BUDGET : FinishReason.DEADLINE;
                 thinkingEndNanos = System.nanoTime();
-                answerPrompt = prompt.text() + (prompt.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
+                answerPrompt = (prompt.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
             } else {
                 // phase 1: think (and, for text answers, answer in the same stream). llama.cpp-style backends
                 // enforce maxTokens exactly, which keeps the thinking bound hard whatever the piece count says.
                 Phase1 p = new Phase1(schema, thinkLimit, answerMax, deadline);
-                GenerationResult r = generator.generate(new GenerationRequest(prompt.text(), thinkLimit, List.of(),
-                        request.sampling(), Optional.empty()), p::onPiece);
+                GenerationResult r = generator.generate(prompt, "", generator.firstMaxTokens(thinkLimit, answerMax),
+                        request.sampling(), Optional.empty(), deadline, p::onPiece);
+                served(r);
+                if (r.promptTokens() > 0) {
+                    promptTokens = r.promptTokens(); // the backend's count (a server's) is the one that was billed
+                }
                 p.reconcile(r);
                 if (!schema && !cancelled && (p.parser.thinkingClosedByModel() || p.noThinking)
                         && r.stopReason() == StopReason.MAX_TOKENS && !p.answerLength && !p.stops.stopped()
                         && answerTokens < answerMax) {
                     // the thinking bound ended the stream inside the answer: continue it where it stopped
                     p.lastCount = 0;
-                    r = generator.generate(new GenerationRequest(prompt.text() + p.raw, answerMax - answerTokens,
-                            List.of(), request.sampling(), Optional.empty()), p::onPiece);
+                    r = generator.generate(prompt, p.raw.toString(), answerMax - answerTokens, request.sampling(),
+                            Optional.empty(), Optional.empty(), p::onPiece);
+                    served(r);
                     p.reconcile(r);
                 }
                 p.parser.finish();
@@ -254,8 +273,8 @@ public final class TextReasoningModel implements ReasoningModel {
                         return result(length ? FinishReason.LENGTH : FinishReason.STOP, Optional.empty());
                     }
                     answerPrompt = p.noThinking
-                            ? prompt.text()
-                            : prompt.text() + p.raw.substring(0, (int) p.parser.rawCloseEnd()) + "\n\n";
+                            ? ""
+                            : p.raw.substring(0, (int) p.parser.rawCloseEnd()) + "\n\n";
                 } else {
                     // thinking did not end by itself: the SDK closes it
                     cut = p.cut != null ? p.cut
@@ -264,11 +283,11 @@ public final class TextReasoningModel implements ReasoningModel {
                     thinkingEndNanos = System.nanoTime();
                     String raw = p.raw.toString();
                     String open = prompt.opensThinking() || p.parser.modelOpenedThinking() ? "" : ThinkParser.OPEN;
-                    answerPrompt = prompt.text() + open + raw + (raw.endsWith("\n") ? CLOSE_THINKING.substring(1)
+                    answerPrompt = open + raw + (raw.endsWith("\n") ? CLOSE_THINKING.substring(1)
                             : CLOSE_THINKING);
                 }
             }
-            FinishReason finish = answer(answerPrompt, answerMax);
+            FinishReason finish = answer(prompt, answerPrompt, answerMax);
             if (finish == FinishReason.CANCELLED) {
                 return result(FinishReason.CANCELLED, Optional.empty());
             }
@@ -303,16 +322,17 @@ public final class TextReasoningModel implements ReasoningModel {
                     retry.add(ChatMessage.assistant(text));
                     retry.add(ChatMessage.user("That answer is not valid: " + String.join("; ", e.errors())
                             + ". " + formatInstruction(format)));
-                    RenderedPrompt p = generator.render(retry);
-                    int tokens = generator.countTokens(p.text());
-                    int max = Math.min(answerMax, generator.contextLength() - tokens - CLOSE_RESERVE);
+                    Turns.Prompt p = generator.render(retry);
+                    int tokens = p.tokens();
+                    int max = generator.contextLength() == 0 ? answerMax
+                            : Math.min(answerMax, generator.contextLength() - tokens - CLOSE_RESERVE);
                     if (max < 1) {
                         throw new InvalidAnswerException("model " + info().locator() + " gave an invalid answer and"
                                 + " the corrective retry does not fit the context: " + e.getMessage(), text,
                                 e.errors());
                     }
-                    String retryPrompt = p.text() + (p.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
-                    if (answer(retryPrompt, max) == FinishReason.CANCELLED) {
+                    String retryPrompt = (p.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
+                    if (answer(p, retryPrompt, max) == FinishReason.CANCELLED) {
                         throw new InvalidAnswerException("call cancelled while retrying an invalid answer", text,
                                 e.errors());
                     }
@@ -320,8 +340,11 @@ public final class TextReasoningModel implements ReasoningModel {
             }
         }
 
-        /** Generates an answer (thinking closed in {@code answerPrompt}); returns STOP, LENGTH or CANCELLED. */
-        private FinishReason answer(String answerPrompt, int answerMax) {
+        /**
+         * Generates an answer after {@code prompt} and the assistant text {@code answerPrompt} (which closes the
+         * thinking); returns STOP, LENGTH or CANCELLED.
+         */
+        private FinishReason answer(Turns.Prompt prompt, String answerPrompt, int answerMax) {
             Optional<JsonNode> constraint = Optional.empty();
             if (request.answerFormat() instanceof AnswerFormat.Json json && generator.canConstrain()) {
                 constraint = Optional.of(json.schema());
@@ -339,8 +362,8 @@ public final class TextReasoningModel implements ReasoningModel {
                 }
             }, ThinkParser.Phase.ANSWER, stops);
             int[] last = {0};
-            GenerationResult r = generator.generate(new GenerationRequest(answerPrompt, answerMax, List.of(),
-                    request.sampling(), constraint), (piece, count) -> {
+            GenerationResult r = generator.generate(prompt, answerPrompt, answerMax, request.sampling(), constraint,
+                    Optional.empty(), (piece, count) -> {
                         if (cancelled) {
                             return false;
                         }
@@ -350,6 +373,7 @@ public final class TextReasoningModel implements ReasoningModel {
                         parser.accept(piece);
                         return !cancelled && !stops.stopped();
                     });
+            served(r);
             if (r.generatedTokens() > last[0]) {
                 generated += r.generatedTokens() - last[0];
                 answerTokens += r.generatedTokens() - last[0];
@@ -362,6 +386,10 @@ public final class TextReasoningModel implements ReasoningModel {
                 return FinishReason.LENGTH;
             }
             return FinishReason.STOP;
+        }
+
+        private void served(GenerationResult r) {
+            r.servedBy().ifPresent(servedBy::add);
         }
 
         private boolean deadlinePassed(Optional<Instant> deadline) {
@@ -521,7 +549,7 @@ public final class TextReasoningModel implements ReasoningModel {
             Timings timings = new Timings(Duration.ofNanos(first - startNanos), Duration.ofNanos(thinkEnd - startNanos),
                     Duration.ofNanos(end - startNanos), rate);
             return new Reasoning(thinking.toString(), answer.toString(), json, finish,
-                    new Usage(promptTokens, thinkingTokens, answerTokens), timings, info(), startedAt);
+                    new Usage(promptTokens, thinkingTokens, answerTokens), timings, info(), startedAt, servedBy);
         }
     }
 }
