@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * historical: it began with text generators only.)
  *
  * <p>Calls run one at a time on a single worker thread per model: the generator (and its native context) is never
- * used by two calls at once, and calls from several threads queue in order.
+ * used by two calls at once, and calls from several threads queue in order. A chat backend that declares a
+ * {@link ChatGenerator#parallelism()} above 1 (a remote fleet) gets that many workers.
  *
  * <p>Cost of the thinking-to-answer switch: for text answers the model's own {@code </think>} does not end the
  * generation; the answer follows in the same stream. A new generation starts only when the SDK must close thinking
@@ -80,7 +81,7 @@ public final class TextReasoningModel implements ReasoningModel {
     public TextReasoningModel(ModelBackend backend) {
         this.generator = Turns.of(backend);
         String name = "deliberate-model-" + IDS.incrementAndGet();
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = Executors.newFixedThreadPool(generator.parallelism(), r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
@@ -422,6 +423,16 @@ public final class TextReasoningModel implements ReasoningModel {
 
             /** Tokens the backend generated beyond the pieces it streamed (merged pieces) go to the current phase. */
             void reconcile(GenerationResult r) {
+                if (r.reasoningTokens().isPresent() && generated == lastCount && !cancelled
+                        && r.stopReason() != StopReason.STOPPED_BY_SINK && !noThinking) {
+                    // a complete first generation whose backend counted reasoning itself (a server's usage):
+                    // its counts are the billed ones; piece counts were the client's estimate while streaming
+                    thinkingTokens = r.reasoningTokens().getAsInt();
+                    answerTokens = r.generatedTokens() - thinkingTokens;
+                    generated = r.generatedTokens();
+                    lastCount = r.generatedTokens();
+                    return;
+                }
                 int extra = r.generatedTokens() - lastCount;
                 if (extra > 0) {
                     generated += extra;

@@ -37,6 +37,11 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
 
     ModelInfo info();
 
+    /** How many calls may run at once (1: serialised). */
+    default int parallelism() {
+        return 1;
+    }
+
     /** Whether a JSON Schema is enforced by the backend (grammar or server structured output). */
     boolean canConstrain();
 
@@ -116,6 +121,11 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
         }
 
         @Override
+        public int parallelism() {
+            return Math.max(1, generator.parallelism());
+        }
+
+        @Override
         public boolean canConstrain() {
             return generator.canConstrain();
         }
@@ -147,20 +157,28 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
                     : Optional.of(prefixOf(continuation, prompt.opensThinking()));
             boolean answerOnly = prefix.map(AssistantPrefix::thinkingClosed).orElse(false);
             boolean[] inReasoning = {false};
+            boolean[] contentSeen = {false};
+            StringBuilder held = new StringBuilder();
             int[] last = {0};
             ChatSink chatSink = (channel, piece, count) -> {
                 int before = last[0];
                 last[0] = count;
                 if (channel == ChatSink.Channel.REASONING) {
                     if (answerOnly) {
-                        // the prefix closed the thinking, so whatever follows is answer: a server reasoning parser
-                        // that has not seen </think> in the generated text (vLLM's deepseek_r1) labels it reasoning
-                        return sink.onPiece(piece, count);
+                        // The prefix closed the thinking. Reasoning now is either the model thinking again (then
+                        // content follows, and the reasoning is dropped) or the answer mislabelled by a server
+                        // parser that never saw </think> in the generated text (vLLM's deepseek_r1: then no content
+                        // follows, and it is the answer). Held, counted, decided when content comes or at the end.
+                        if (!contentSeen[0]) {
+                            held.append(piece);
+                        }
+                        return sink.onPiece("", count);
                     }
                     String text = inReasoning[0] ? piece : ThinkParser.OPEN + piece;
                     inReasoning[0] = true;
                     return sink.onPiece(text, count);
                 }
+                contentSeen[0] = true;
                 if (inReasoning[0]) {
                     // the end of split reasoning is a tag of no tokens of its own, so the thinking phase ends
                     // before this content is counted
@@ -171,8 +189,12 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
                 }
                 return sink.onPiece(piece, count);
             };
-            return generator.chat(new ChatRequest(prompt.messages(), prefix, maxTokens, List.of(), sampling, schema,
-                    stopAt), chatSink);
+            GenerationResult r = generator.chat(new ChatRequest(prompt.messages(), prefix, maxTokens, List.of(),
+                    sampling, schema, stopAt), chatSink);
+            if (held.length() > 0 && !contentSeen[0]) {
+                sink.onPiece(held.toString(), last[0]);
+            }
+            return r;
         }
 
         /** Splits raw assistant text with the same parser that splits the stream. */

@@ -11,7 +11,7 @@ import java.util.function.Function;
  * in the content ({@link ChatSink.Channel#CONTENT}; core parses it). Core builds every reasoning feature on these
  * operations exactly as on a {@link TextGenerator}: when it closes thinking (budget, deadline) or asks for the answer
  * again, it sends an {@link AssistantPrefix} the server must continue from. Not required to be thread-safe: core
- * serialises calls per model.
+ * runs at most {@link #parallelism()} calls at once (one by default).
  */
 public non-sealed interface ChatGenerator extends ModelBackend {
 
@@ -37,6 +37,14 @@ public non-sealed interface ChatGenerator extends ModelBackend {
      */
     default boolean opensThinking() {
         return false;
+    }
+
+    /**
+     * How many calls core may run on this generator at once. The default, 1, serialises calls (like local models);
+     * a thread-safe remote backend in front of servers that batch requests returns more.
+     */
+    default int parallelism() {
+        return 1;
     }
 
     /** Whether {@link ChatRequest#jsonSchema()} is honoured by server-side structured output. */

@@ -91,9 +91,9 @@ class ChatOrchestrationTest {
     }
 
     @Test
-    void afterTheSdkClosedThinkingEveryChannelIsAnswer() {
+    void reasoningOnlyAfterTheSdkClosedThinkingIsTheAnswer() {
         // vLLM's deepseek_r1 parser labels a continued answer "reasoning": it never saw </think> in the output
-        ScriptedChatGenerator g = new ScriptedChatGenerator(r -> List.of(reasoning("Yes"), content(", 4.")));
+        ScriptedChatGenerator g = new ScriptedChatGenerator(r -> List.of(reasoning("Yes"), reasoning(", 4.")));
         List<ReasoningEvent> events = new ArrayList<>();
         Reasoning r;
         try (TextReasoningModel m = new TextReasoningModel(g)) {
@@ -104,6 +104,15 @@ class ChatOrchestrationTest {
         assertEquals("Yes, 4.", r.answer());
         assertEquals(2, r.usage().answerTokens());
         assertFalse(events.stream().anyMatch(e -> e instanceof ReasoningEvent.ThinkingDelta));
+    }
+
+    @Test
+    void thinkingAgainAfterTheSdkClosedItIsCountedNeverShown() {
+        ScriptedChatGenerator g = new ScriptedChatGenerator(r -> List.of(reasoning("again"), content("Yes.")));
+        Reasoning r = run(g, ReasoningRequest.builder().user("q").thinkingBudget(ThinkingBudget.none()).build());
+        assertEquals("", r.thinking());
+        assertEquals("Yes.", r.answer());
+        assertEquals(2, r.usage().answerTokens(), "the tokens were spent, so they count");
     }
 
     @Test
