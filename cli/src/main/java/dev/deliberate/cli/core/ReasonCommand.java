@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code deliberate reason}: one question to a local model, thinking shown apart from the answer. */
+/** {@code deliberate reason}: one question to a local or remote model, thinking shown apart from the answer. */
 @Command(
         name = "reason",
         mixinStandardHelpOptions = true,
@@ -38,8 +38,12 @@ import picocli.CommandLine.Parameters;
         })
 public final class ReasonCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model: a .gguf file.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "The model: a .gguf file, or an OpenAI-compatible endpoint http(s)://host:port/v1[#model].")
     String model;
+
+    @CommandLine.Mixin
+    RemoteModelOptions remote = new RemoteModelOptions();
 
     @Option(names = "--thinking-budget", paramLabel = "N",
             description = "Most thinking tokens (0 answers at once). Default: as many as the context allows.")
@@ -98,7 +102,7 @@ public final class ReasonCommand implements Callable<Integer> {
             sampling = sampling.withSeed(seed);
         }
         ModelLocator locator = ModelLocator.parse(model);
-        ModelOptions options = ModelOptions.defaults().with(new LlamaOptions(threads, context, 0));
+        ModelOptions options = remote.apply(ModelOptions.defaults().with(new LlamaOptions(threads, context, 0)));
         options = LoadProgress.attach(options, locator, err);
         try (ReasoningModel m = ReasoningModels.open(locator, options)) {
             ThinkingBudget budget = thinkingBudget == null ? ThinkingBudget.unlimited()
