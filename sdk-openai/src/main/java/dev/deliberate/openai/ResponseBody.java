@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A response body read on the caller's thread with a time bound on every wait, so that a stalled server, a
  * deadline or a cancel is noticed without a second thread (a blocked {@code InputStream.read} on
- * {@code java.net.http} cannot be interrupted). Back-pressured: one buffer list is requested at a time, so memory
- * is bounded by what the server sends in one go, and lines are bounded by {@code maxLine}.
+ * {@code java.net.http} cannot be interrupted). Back-pressured: at most a few buffer lists are requested ahead of the
+ * reader, so memory stays bounded whatever the server sends, and lines are bounded by {@code maxLine}.
  */
 final class ResponseBody implements Flow.Subscriber<List<ByteBuffer>> {
 
@@ -20,6 +20,8 @@ final class ResponseBody implements Flow.Subscriber<List<ByteBuffer>> {
     static final String TIMEOUT = new String("timeout");
 
     private static final Object END = new Object();
+    /** Buffer lists requested ahead of the reader: bounds memory, and keeps the network thread from waiting on us. */
+    private static final int IN_FLIGHT = 16;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
@@ -42,7 +44,7 @@ final class ResponseBody implements Flow.Subscriber<List<ByteBuffer>> {
         if (cancelled) {
             s.cancel();
         } else {
-            s.request(1);
+            s.request(IN_FLIGHT);
         }
     }
 
