@@ -41,6 +41,10 @@ final class ChatWire {
             messages.addObject().put("role", "assistant").put("content", p.asText()).put("prefix", true);
             body.put("continue_final_message", true);
             body.put("add_generation_prompt", false);
+            if (p.thinkingClosed()) {
+                // deliberate serve's extension: a server that cannot continue the message still answers at once
+                body.put("thinking_budget", 0);
+            }
         }
         if (request.maxTokens() < Integer.MAX_VALUE) {
             body.put("max_tokens", request.maxTokens());
