@@ -35,6 +35,8 @@ final class RemoteChatGenerator implements ChatGenerator {
 
     /** Largest event of a stream and largest blocking response accepted. */
     static final int MAX_EVENT = 4 * 1024 * 1024;
+    /** How often a silent stream looks at the caller's cancel flag. */
+    private static final long POLL_NANOS = 50_000_000L;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final Fleet fleet;
@@ -222,12 +224,19 @@ final class RemoteChatGenerator implements ChatGenerator {
         OptionalInt completion = OptionalInt.empty();
         OptionalInt reasoning = OptionalInt.empty();
         try {
+            long lastData = System.nanoTime();
             while (true) {
-                long until = first ? firstUntil : System.nanoTime() + options.idleTimeout().toNanos();
+                long until = first ? firstUntil : lastData + options.idleTimeout().toNanos();
                 if (stopAt.isPresent()) {
                     until = Math.min(until, stopAt.getAsLong());
                 }
-                String data = events.next(until);
+                String data = events.next(Math.min(until, System.nanoTime() + POLL_NANOS));
+                if (data == SseEvents.TIMEOUT && sink.stopRequested()) {
+                    return new GenerationResult(prompt.orElse(0), count, StopReason.STOPPED_BY_SINK);
+                }
+                if (data == SseEvents.TIMEOUT && System.nanoTime() - until < 0) {
+                    continue; // a slice of the wait passed: look at the cancel flag again
+                }
                 if (data == SseEvents.TIMEOUT) {
                     if (stopAt.isPresent() && System.nanoTime() - stopAt.getAsLong() >= 0) {
                         return new GenerationResult(prompt.orElse(0), count, StopReason.STOPPED_BY_SINK);
@@ -241,6 +250,7 @@ final class RemoteChatGenerator implements ChatGenerator {
                     break;
                 }
                 first = false;
+                lastData = System.nanoTime();
                 if (data.equals("[DONE]")) {
                     done = true;
                     break;

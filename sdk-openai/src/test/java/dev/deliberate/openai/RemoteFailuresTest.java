@@ -101,6 +101,25 @@ class RemoteFailuresTest {
     }
 
     @Test
+    void cancellingDuringAStallStopsAtOnce() throws Exception {
+        try (ReasoningModel model = open(options())) {
+            server.fault(new FakeOpenAiServer.Fault.StallAfter(3));
+            java.util.concurrent.CountDownLatch thinking = new java.util.concurrent.CountDownLatch(1);
+            dev.deliberate.core.ReasoningCall call = model.start(question(), e -> {
+                if (e instanceof dev.deliberate.core.ReasoningEvent.ThinkingDelta) {
+                    thinking.countDown();
+                }
+            });
+            assertTrue(thinking.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            long t0 = System.nanoTime();
+            call.cancel();
+            Reasoning r = call.join();
+            assertEquals(dev.deliberate.core.FinishReason.CANCELLED, r.finish());
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "not the 60 s idle timeout");
+        }
+    }
+
+    @Test
     void rateLimitHonoursRetryAfterThenSucceeds() {
         try (ReasoningModel model = open(options())) {
             server.fault(new FakeOpenAiServer.Fault.Status(429, "1"));

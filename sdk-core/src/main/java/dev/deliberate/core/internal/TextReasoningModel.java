@@ -243,7 +243,7 @@ public final class TextReasoningModel implements ReasoningModel {
                 // enforce maxTokens exactly, which keeps the thinking bound hard whatever the piece count says.
                 Phase1 p = new Phase1(schema, thinkLimit, answerMax, deadline);
                 GenerationResult r = generator.generate(prompt, "", generator.firstMaxTokens(thinkLimit, answerMax),
-                        request.sampling(), Optional.empty(), deadline, p::onPiece);
+                        request.sampling(), Optional.empty(), deadline, p::onPiece, () -> cancelled);
                 served(r);
                 if (r.promptTokens() > 0) {
                     promptTokens = r.promptTokens(); // the backend's count (a server's) is the one that was billed
@@ -255,7 +255,7 @@ public final class TextReasoningModel implements ReasoningModel {
                     // the thinking bound ended the stream inside the answer: continue it where it stopped
                     p.lastCount = 0;
                     r = generator.generate(prompt, p.raw.toString(), answerMax - answerTokens, request.sampling(),
-                            Optional.empty(), Optional.empty(), p::onPiece);
+                            Optional.empty(), Optional.empty(), p::onPiece, () -> cancelled);
                     served(r);
                     p.reconcile(r);
                 }
@@ -373,7 +373,7 @@ public final class TextReasoningModel implements ReasoningModel {
                         last[0] = count;
                         parser.accept(piece);
                         return !cancelled && !stops.stopped();
-                    });
+                    }, () -> cancelled);
             served(r);
             if (r.generatedTokens() > last[0]) {
                 generated += r.generatedTokens() - last[0];

@@ -17,6 +17,7 @@ import dev.deliberate.core.spi.TokenSink;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A backend as the one orchestration ({@link TextReasoningModel}) sees it, whatever its shape: a conversation
@@ -60,9 +61,12 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
      */
     int firstMaxTokens(int thinkLimit, int answerMax);
 
-    /** Generates after {@code prompt} followed by the assistant's {@code continuation} (raw, may be empty). */
+    /**
+     * Generates after {@code prompt} followed by the assistant's {@code continuation} (raw, may be empty);
+     * {@code cancelled} is polled by backends that may wait for a silent server.
+     */
     GenerationResult generate(Prompt prompt, String continuation, int maxTokens, Sampling sampling,
-            Optional<JsonNode> schema, Optional<Instant> stopAt, TokenSink sink);
+            Optional<JsonNode> schema, Optional<Instant> stopAt, TokenSink sink, BooleanSupplier cancelled);
 
     @Override
     void close();
@@ -102,7 +106,7 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
 
         @Override
         public GenerationResult generate(Prompt prompt, String continuation, int maxTokens, Sampling sampling,
-                Optional<JsonNode> schema, Optional<Instant> stopAt, TokenSink sink) {
+                Optional<JsonNode> schema, Optional<Instant> stopAt, TokenSink sink, BooleanSupplier cancelled) {
             return generator.generate(new GenerationRequest(prompt.text() + continuation, maxTokens, List.of(),
                     sampling, schema), sink);
         }
@@ -152,7 +156,7 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
 
         @Override
         public GenerationResult generate(Prompt prompt, String continuation, int maxTokens, Sampling sampling,
-                Optional<JsonNode> schema, Optional<Instant> stopAt, TokenSink sink) {
+                Optional<JsonNode> schema, Optional<Instant> stopAt, TokenSink sink, BooleanSupplier cancelled) {
             Optional<AssistantPrefix> prefix = continuation.isEmpty() ? Optional.empty()
                     : Optional.of(prefixOf(continuation, prompt.opensThinking()));
             boolean answerOnly = prefix.map(AssistantPrefix::thinkingClosed).orElse(false);
@@ -160,7 +164,14 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
             boolean[] contentSeen = {false};
             StringBuilder held = new StringBuilder();
             int[] last = {0};
-            ChatSink chatSink = (channel, piece, count) -> {
+            ChatSink chatSink = new ChatSink() {
+                @Override
+                public boolean stopRequested() {
+                    return cancelled.getAsBoolean();
+                }
+
+                @Override
+                public boolean onPiece(ChatSink.Channel channel, String piece, int count) {
                 int before = last[0];
                 last[0] = count;
                 if (channel == ChatSink.Channel.REASONING) {
@@ -188,6 +199,7 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
                     }
                 }
                 return sink.onPiece(piece, count);
+                }
             };
             GenerationResult r = generator.chat(new ChatRequest(prompt.messages(), prefix, maxTokens, List.of(),
                     sampling, schema, stopAt), chatSink);

@@ -22,4 +22,12 @@ public interface ChatSink {
      * @return {@code true} to go on, {@code false} to stop now (reported as {@link StopReason#STOPPED_BY_SINK})
      */
     boolean onPiece(Channel channel, String piece, int generatedTokens);
+
+    /**
+     * Whether the caller wants the generation stopped now (the call was cancelled). Generators poll it while they
+     * wait for a server that sends nothing, so that a cancel takes effect without the next piece.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }
