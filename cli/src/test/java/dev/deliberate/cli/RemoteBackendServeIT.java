@@ -58,7 +58,8 @@ class RemoteBackendServeIT extends ReasoningModelConformanceTest {
             URI base = URI.create("http://127.0.0.1:" + port + "/v1");
             awaitReady(base);
             return ReasoningModels.open(ModelLocator.parse(base.toString()),
-                    ModelOptions.defaults().with(RemoteOptions.defaults().withApiKey(KEY)));
+                    ModelOptions.defaults().with(RemoteOptions.defaults().withApiKey(KEY)
+                            .withContextLength(2048))); // serve's --context: lets the client reject long prompts
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
