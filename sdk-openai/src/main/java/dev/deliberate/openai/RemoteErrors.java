@@ -82,7 +82,7 @@ final class RemoteErrors {
         String lower = message.toLowerCase(Locale.ROOT);
         if (status == 400 && (lower.contains("context length") || lower.contains("context_length")
                 || lower.contains("maximum context") || lower.contains("too many tokens")
-                || lower.contains("exceeds the available context"))) {
+                || lower.contains("exceeds the available context") || lower.contains("than the context"))) {
             return new ContextOverflowException(where);
         }
         return new InvalidRequestException(where);

@@ -242,7 +242,8 @@ public final class TextReasoningModel implements ReasoningModel {
                 // phase 1: think (and, for text answers, answer in the same stream). llama.cpp-style backends
                 // enforce maxTokens exactly, which keeps the thinking bound hard whatever the piece count says.
                 Phase1 p = new Phase1(schema, thinkLimit, answerMax, deadline);
-                GenerationResult r = generator.generate(prompt, "", generator.firstMaxTokens(thinkLimit, answerMax),
+                GenerationResult r = generator.generate(prompt, "", generator.firstMaxTokens(thinkLimit, answerMax,
+                        request.thinkingBudget().isTokenBounded()),
                         request.sampling(), Optional.empty(), deadline, p::onPiece, () -> cancelled);
                 served(r);
                 if (r.promptTokens() > 0) {

@@ -57,9 +57,11 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
     /**
      * The token bound of the first generation. Text backends stop exactly at the thinking bound and resume the
      * answer cheaply from their prompt cache; chat backends get room for thinking and answer in one stream (every
-     * further request re-sends the conversation), and the thinking bound is enforced by counting pieces.
+     * further request re-sends the conversation), and the thinking bound is enforced by counting pieces. When the
+     * thinking has no token bound, a chat backend gets no token bound either: only the server knows exactly how
+     * many tokens its context has left (the client's prompt count may be an estimate).
      */
-    int firstMaxTokens(int thinkLimit, int answerMax);
+    int firstMaxTokens(int thinkLimit, int answerMax, boolean tokenBounded);
 
     /**
      * Generates after {@code prompt} followed by the assistant's {@code continuation} (raw, may be empty);
@@ -100,7 +102,7 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
         }
 
         @Override
-        public int firstMaxTokens(int thinkLimit, int answerMax) {
+        public int firstMaxTokens(int thinkLimit, int answerMax, boolean tokenBounded) {
             return thinkLimit;
         }
 
@@ -150,8 +152,8 @@ sealed interface Turns extends AutoCloseable permits Turns.Text, Turns.Chat {
         }
 
         @Override
-        public int firstMaxTokens(int thinkLimit, int answerMax) {
-            return (int) Math.min(Integer.MAX_VALUE, (long) thinkLimit + answerMax);
+        public int firstMaxTokens(int thinkLimit, int answerMax, boolean tokenBounded) {
+            return tokenBounded ? (int) Math.min(Integer.MAX_VALUE, (long) thinkLimit + answerMax) : Integer.MAX_VALUE;
         }
 
         @Override

@@ -81,6 +81,14 @@ class ChatOrchestrationTest {
     }
 
     @Test
+    void unboundedThinkingLeavesTheTokenBoundToTheServer() {
+        ScriptedChatGenerator g = new ScriptedChatGenerator(r -> thinkingThenAnswer(3));
+        run(g, ReasoningRequest.builder().user("q").answerMaxTokens(10).build());
+        assertEquals(Integer.MAX_VALUE, g.requests.get(0).maxTokens(),
+                "the client's prompt count is an estimate: filling the context by it overflows the server's");
+    }
+
+    @Test
     void budgetZeroSendsAClosedEmptyThinkingPrefix() {
         ScriptedChatGenerator g = new ScriptedChatGenerator(r -> List.of(content("Yes.")));
         Reasoning r = run(g, ReasoningRequest.builder().user("q").thinkingBudget(ThinkingBudget.none()).build());
