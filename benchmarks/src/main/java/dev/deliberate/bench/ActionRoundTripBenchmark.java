@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.core.ModelInfo;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
+import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningCall;
 import dev.deliberate.core.ReasoningListener;
@@ -152,7 +153,7 @@ public final class ActionRoundTripBenchmark {
                 try {
                     TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tiny);
                     try (ReasoningModel llama = ReasoningModels.open(ModelLocator.file(tiny),
-                            ModelOptions.defaults().withThreads(2))) {
+                            ModelOptions.defaults().with(LlamaOptions.defaults().withThreads(2)))) {
                         DeadlineReasoner real = DeadlineReasoner.builder(llama, DecisionGuard.of(SCHEMA),
                                 "{\"action\":\"stop\"}").answerMaxTokens(32).maxThinkingTokens(256).build();
                         adherence(npm, url, real, deadlines, String.format("%d goals, same deadlines, real "

@@ -8,6 +8,7 @@ import de.kherud.llama.Pair;
 import de.kherud.llama.args.LogFormat;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
+import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningEvent;
 import dev.deliberate.core.ReasoningModel;
@@ -61,7 +62,7 @@ public final class DecodeBenchmark {
                 model, reps, thinking, answer, threads);
 
         try (ReasoningModel sdk = ReasoningModels.open(ModelLocator.file(model),
-                ModelOptions.defaults().withThreads(threads).withContextSize(context))) {
+                ModelOptions.defaults().with(new LlamaOptions(threads, context, 0)))) {
             // the SDK has loaded the native library and routed its log; the direct model shares that setup
             LlamaModel direct = new LlamaModel(new ModelParameters().setModel(model.toString()).setCtxSize(context)
                     .setThreads(threads).setThreadsBatch(threads).setParallel(1).enableJinja()

@@ -102,7 +102,7 @@ public final class LaneScenarioBenchmark {
             model = new TestModels.InstantModel("{\"action\":\"slow_down\",\"target_speed_mps\":5}", 500);
         } else {
             TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tiny);
-            model = ReasoningModels.open(ModelLocator.file(tiny), ModelOptions.defaults().withThreads(intArg(args, "--threads", 1)));
+            model = ReasoningModels.open(ModelLocator.file(tiny), ModelOptions.defaults().with(dev.deliberate.llama.LlamaOptions.defaults().withThreads(intArg(args, "--threads", 1))));
         }
         System.out.printf("Lane scenario, closed loop: %d episodes, seed %d, model %s; %d cores, Java %s, load average "
                 + "%.1f%n", episodes, seed, useDouble ? "instant test double" : "llama.cpp tiny random model",

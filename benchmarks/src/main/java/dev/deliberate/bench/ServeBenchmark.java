@@ -75,7 +75,7 @@ public final class ServeBenchmark {
         System.out.println("\nA. one stream: in-process ReasoningModel vs the same instance through serve + HTTP"
                 + " (threads " + threadsA + ")");
         ReasoningModel one = ReasoningModels.open(ModelLocator.file(model),
-                ModelOptions.defaults().withThreads(threadsA).withContextSize(2048));
+                ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(threadsA, 2048, 0)));
         try (ModelPool pool = ModelPool.of(List.of(one));
                 OpenAiServer server = OpenAiServer.start(pool, ServerConfig.builder().port(0).build())) {
             inProcess(one, thinking, answer); // warm-up
@@ -225,7 +225,7 @@ public final class ServeBenchmark {
             throws Exception {
         double[] out = new double[3];
         try (ModelPool pool = ModelPool.open(ModelLocator.file(model),
-                ModelOptions.defaults().withThreads(threads).withContextSize(2048), size);
+                ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(threads, 2048, 0)), size);
                 OpenAiServer server = OpenAiServer.start(pool, ServerConfig.builder().port(0).build())) {
             long[] mem = memoryMb();
             System.out.printf(Locale.ROOT, "pool of %d instance(s), %d thread(s) each; process memory: anonymous %d MB,"

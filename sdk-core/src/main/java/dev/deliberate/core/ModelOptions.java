@@ -1,56 +1,62 @@
 package dev.deliberate.core;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /**
- * How to load a model. Every field has a sensible default; start from {@link #defaults()}.
+ * How to open a model: what every backend shares, plus typed options for particular backends. Immutable; start from
+ * {@link #defaults()}.
  *
- * @param threads        CPU threads for generation; 0 lets the backend choose (the number of cores)
- * @param contextSize    context window in tokens; 0 uses the model's trained context, capped at 8192
- * @param gpuLayers      layers to offload to an accelerator; 0 runs on the CPU
- * @param loadProgress   told the load progress from 0.0 to 1.0 while a large model loads
+ * <pre>{@code
+ * ModelOptions options = ModelOptions.defaults()
+ *         .with(new LlamaOptions(4, 4096, 0))                       // read by the llama.cpp backend
+ *         .with(RemoteOptions.defaults().withApiKey(System.getenv("KEY"))); // read by the remote backend
+ * }</pre>
  */
-public record ModelOptions(int threads, int contextSize, int gpuLayers, DoubleConsumer loadProgress) {
+public final class ModelOptions {
 
-    /** Context size used when the options say 0 and the model's own is larger. */
-    public static final int DEFAULT_MAX_CONTEXT = 8192;
+    private final DoubleConsumer loadProgress;
+    private final Map<Class<?>, BackendOptions> backendOptions;
 
-    /** Rejects negative values. */
-    public ModelOptions {
-        if (threads < 0) {
-            throw new InvalidRequestException("threads must be >= 0, got " + threads);
-        }
-        if (contextSize < 0) {
-            throw new InvalidRequestException("context size must be >= 0, got " + contextSize);
-        }
-        if (gpuLayers < 0) {
-            throw new InvalidRequestException("GPU layers must be >= 0, got " + gpuLayers);
-        }
-        java.util.Objects.requireNonNull(loadProgress, "loadProgress");
+    private ModelOptions(DoubleConsumer loadProgress, Map<Class<?>, BackendOptions> backendOptions) {
+        this.loadProgress = Objects.requireNonNull(loadProgress, "loadProgress");
+        this.backendOptions = Map.copyOf(backendOptions);
     }
 
-    /** Backend-chosen threads and context, CPU only, no progress reporting. */
+    /** No progress reporting and no backend options: each backend uses its defaults. */
     public static ModelOptions defaults() {
-        return new ModelOptions(0, 0, 0, p -> { });
+        return new ModelOptions(p -> { }, Map.of());
     }
 
-    /** These options with {@code threads} generation threads. */
-    public ModelOptions withThreads(int threads) {
-        return new ModelOptions(threads, contextSize, gpuLayers, loadProgress);
-    }
-
-    /** These options with a context window of {@code contextSize} tokens. */
-    public ModelOptions withContextSize(int contextSize) {
-        return new ModelOptions(threads, contextSize, gpuLayers, loadProgress);
-    }
-
-    /** These options with {@code gpuLayers} layers offloaded. */
-    public ModelOptions withGpuLayers(int gpuLayers) {
-        return new ModelOptions(threads, contextSize, gpuLayers, loadProgress);
+    /** Told the load progress from 0.0 to 1.0 while a large model loads (backends that load report it). */
+    public DoubleConsumer loadProgress() {
+        return loadProgress;
     }
 
     /** These options, reporting load progress to {@code listener}. */
     public ModelOptions withLoadProgress(DoubleConsumer listener) {
-        return new ModelOptions(threads, contextSize, gpuLayers, listener);
+        return new ModelOptions(listener, backendOptions);
+    }
+
+    /** These options with {@code options} for the backend that reads its type (replacing any of the same type). */
+    public ModelOptions with(BackendOptions options) {
+        Objects.requireNonNull(options, "options");
+        Map<Class<?>, BackendOptions> copy = new LinkedHashMap<>(backendOptions);
+        copy.put(options.getClass(), options);
+        return new ModelOptions(loadProgress, copy);
+    }
+
+    /** The options of type {@code type}, when given. */
+    public <T extends BackendOptions> Optional<T> get(Class<T> type) {
+        return Optional.ofNullable(backendOptions.get(type)).map(type::cast);
+    }
+
+    @Override
+    public String toString() {
+        // backend options decide themselves what they show (a remote key never appears)
+        return "ModelOptions" + backendOptions.values();
     }
 }

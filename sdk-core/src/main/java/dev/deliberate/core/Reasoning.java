@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param thinkingCut which bound made the SDK close the thinking ({@link FinishReason#THINKING_BUDGET} or
  *                   {@link FinishReason#DEADLINE}), whatever {@code finish} is; empty when the model ended its thinking
  *                   itself (or did not think) or the call was cancelled while thinking
+ * @param servedBy   for remote models, which endpoint produced each generation of the call (in order); empty for
+ *                   local models
  */
 public record Reasoning(
         String thinking,
@@ -33,7 +35,24 @@ public record Reasoning(
         Timings timings,
         ModelInfo model,
         Instant startedAt,
-        Optional<FinishReason> thinkingCut) {
+        Optional<FinishReason> thinkingCut,
+        java.util.List<ServedBy> servedBy) {
+
+    /**
+     * A result with a thinking cut and no remote endpoints (local models); see the canonical constructor.
+     */
+    public Reasoning(String thinking, String answer, Optional<JsonNode> answerJson, FinishReason finish, Usage usage,
+            Timings timings, ModelInfo model, Instant startedAt, Optional<FinishReason> thinkingCut) {
+        this(thinking, answer, answerJson, finish, usage, timings, model, startedAt, thinkingCut, java.util.List.of());
+    }
+
+    /** A result whose thinking cut is read from {@code finish} (see below), served by {@code servedBy}. */
+    public Reasoning(String thinking, String answer, Optional<JsonNode> answerJson, FinishReason finish, Usage usage,
+            Timings timings, ModelInfo model, Instant startedAt, java.util.List<ServedBy> servedBy) {
+        this(thinking, answer, answerJson, finish, usage, timings, model, startedAt,
+                finish == FinishReason.THINKING_BUDGET || finish == FinishReason.DEADLINE
+                        ? Optional.of(finish) : Optional.empty(), servedBy);
+    }
 
     /**
      * Rejects nulls, a {@code thinkingCut} other than {@code THINKING_BUDGET} or {@code DEADLINE}, and a finish of
@@ -60,6 +79,7 @@ public record Reasoning(
                     + thinkingCut);
         }
         answerJson = answerJson.map(JsonNode::deepCopy);
+        servedBy = java.util.List.copyOf(servedBy);
     }
 
     /**

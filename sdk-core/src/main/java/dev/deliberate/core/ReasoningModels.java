@@ -3,7 +3,6 @@ package dev.deliberate.core;
 import dev.deliberate.core.internal.TextReasoningModel;
 import dev.deliberate.core.spi.BackendProvider;
 import dev.deliberate.core.spi.ModelBackend;
-import dev.deliberate.core.spi.TextGenerator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,12 +40,8 @@ public final class ReasoningModels {
         Objects.requireNonNull(options, "options");
         BackendProvider provider = providerFor(locator);
         ModelBackend backend = provider.open(locator, options);
-        if (backend instanceof TextGenerator text) {
-            return new TextReasoningModel(text);
-        }
-        backend.close();
-        throw new NoBackendException("backend " + provider.name() + " returned a " + backend.getClass().getName()
-                + ", a generator shape this version of Deliberate cannot drive");
+        // one orchestration for every shape; ModelBackend is sealed, so there is no shape it cannot drive
+        return new TextReasoningModel(backend);
     }
 
     /** Names of the installed backends. */

@@ -97,10 +97,11 @@ final class LlamaTextGenerator implements TextGenerator {
 
     static LlamaTextGenerator load(Path file, ModelOptions options) {
         GgufHeader header = GgufHeader.read(file);
-        int context = options.contextSize() > 0 ? options.contextSize()
+        LlamaOptions llama = options.get(LlamaOptions.class).orElseGet(LlamaOptions::defaults);
+        int context = llama.contextSize() > 0 ? llama.contextSize()
                 : (int) Math.min(header.contextLength() > 0 ? header.contextLength() : 4096,
-                        ModelOptions.DEFAULT_MAX_CONTEXT);
-        int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+                        LlamaOptions.DEFAULT_MAX_CONTEXT);
+        int threads = llama.threads() > 0 ? llama.threads() : Runtime.getRuntime().availableProcessors();
         options.loadProgress().accept(0.0);
         CompletableFuture<String> sha = Sha256Cache.of(file, p -> options.loadProgress().accept(0.9 * p));
         NativeRuntime.init();
@@ -114,14 +115,14 @@ final class LlamaTextGenerator implements TextGenerator {
                 .enableJinja()
                 .disableContextShift()
                 .disableLog();
-        if (options.gpuLayers() > 0 && System.getProperty(GPU_BUILD_PROPERTY) == null) {
+        if (llama.gpuLayers() > 0 && System.getProperty(GPU_BUILD_PROPERTY) == null) {
             // the natives inside the binding's jar are CPU-only: llama.cpp would print three warnings of its own to
             // stderr and ignore the option; say it once, where the application's logging goes
             LOG.warn("{} GPU layers requested for {}, but the bundled llama.cpp natives are CPU-only: running on the"
-                    + " CPU (load a GPU build of the binding with -D{}=FOLDER)", options.gpuLayers(), file,
+                    + " CPU (load a GPU build of the binding with -D{}=FOLDER)", llama.gpuLayers(), file,
                     GPU_BUILD_PROPERTY);
-        } else if (options.gpuLayers() > 0) {
-            params.setGpuLayers(options.gpuLayers());
+        } else if (llama.gpuLayers() > 0) {
+            params.setGpuLayers(llama.gpuLayers());
         }
         LlamaModel model;
         List<Thread> nativeThreads;

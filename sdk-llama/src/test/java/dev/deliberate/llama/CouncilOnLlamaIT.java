@@ -62,7 +62,7 @@ class CouncilOnLlamaIT {
     }
 
     private static ModelOptions options() {
-        return ModelOptions.defaults().withThreads(1).withContextSize(2048);
+        return ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(1, 2048, 0));
     }
 
     @AfterAll

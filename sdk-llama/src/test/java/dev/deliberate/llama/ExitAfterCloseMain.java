@@ -18,7 +18,7 @@ public final class ExitAfterCloseMain {
     /** @param args the model file */
     public static void main(String[] args) {
         try (ReasoningModel m = ReasoningModels.open(ModelLocator.file(Path.of(args[0])),
-                ModelOptions.defaults().withThreads(1).withContextSize(512))) {
+                ModelOptions.defaults().with(new LlamaOptions(1, 512, 0)))) {
             Reasoning r = m.reason(ReasoningRequest.builder().user("Hi").thinkingBudget(ThinkingBudget.tokens(8))
                     .answerMaxTokens(8).sampling(Sampling.defaults().withSeed(1)).build());
             System.out.println("RESULT " + r.finish() + " " + r.usage().generatedTokens());

@@ -42,7 +42,7 @@ class LlamaCppBackendIT {
     Path dir;
 
     private static ModelOptions options() {
-        return ModelOptions.defaults().withThreads(2).withContextSize(1024);
+        return ModelOptions.defaults().with(new LlamaOptions(2, 1024, 0));
     }
 
     @Test

@@ -13,6 +13,6 @@ class LlamaCppConformanceIT extends ReasoningModelConformanceTest {
     @Override
     protected ReasoningModel openModel() {
         return ReasoningModels.open(ModelLocator.file(TestModels.tiny()),
-                ModelOptions.defaults().withThreads(2).withContextSize(2048));
+                ModelOptions.defaults().with(new LlamaOptions(2, 2048, 0)));
     }
 }

@@ -49,7 +49,7 @@ class LangChain4jClientIT {
     @BeforeAll
     static void serve() {
         pool = ModelPool.of(List.of(new RecordingModel(ReasoningModels.open(ModelLocator.file(TestModels.tiny()),
-                ModelOptions.defaults().withThreads(2).withContextSize(2048)), TRACKER)));
+                ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(2, 2048, 0))), TRACKER)));
         server = OpenAiServer.start(pool, ServerConfig.builder().port(0).apiKey(ApiKey.of(KEY)).build());
     }
 

@@ -40,7 +40,7 @@ class OpenAiNpmClientIT {
         List<ReasoningModel> models = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             models.add(new RecordingModel(ReasoningModels.open(ModelLocator.file(TestModels.tiny()),
-                    ModelOptions.defaults().withThreads(1).withContextSize(2048)), TRACKER));
+                    ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(1, 2048, 0))), TRACKER));
         }
         pool = ModelPool.of(models);
         server = OpenAiServer.start(pool, ServerConfig.builder().port(0).apiKey(ApiKey.of(KEY)).build());

@@ -128,7 +128,7 @@ public final class CascadeCommand implements Callable<Integer> {
         Sampling sampling = seed == null ? Sampling.defaults() : Sampling.defaults().withSeed(seed);
         ReasoningRequest request = ReasoningRequest.builder().answerFormat(format).answerMaxTokens(answerBudget)
                 .sampling(sampling).user(String.join(" ", prompt)).build();
-        ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context);
+        ModelOptions options = ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(threads, context, 0));
         try (OpenModels models = new OpenModels(options, err);
              AuditTrail trail = audit == null ? null : AuditTrail.open(audit, AuditRedactor.none())) {
             Cascade.Builder b = Cascade.builder()

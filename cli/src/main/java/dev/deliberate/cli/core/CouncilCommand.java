@@ -170,7 +170,7 @@ public final class CouncilCommand implements Callable<Integer> {
             rb.system(system);
         }
         ReasoningRequest request = rb.user(String.join(" ", prompt)).build();
-        ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context);
+        ModelOptions options = ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(threads, context, 0));
         try (OpenModels models = new OpenModels(options, err);
              AuditTrail trail = audit == null ? null : AuditTrail.open(audit, AuditRedactor.none())) {
             Council.Builder cb = Council.builder().options(ob.build());

@@ -3,6 +3,7 @@ package dev.deliberate.cli.core;
 import dev.deliberate.core.AnswerFormat;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
+import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningModels;
@@ -69,8 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
                     """);
         }
         ModelLocator locator = ModelLocator.file(file);
-        ModelOptions options = LoadProgress.attach(ModelOptions.defaults().withThreads(threads).withContextSize(
-                tiny ? 2048 : 0), locator, err);
+        ModelOptions options = LoadProgress.attach(
+                ModelOptions.defaults().with(new LlamaOptions(threads, tiny ? 2048 : 0, 0)), locator, err);
         Sampling sampling = Sampling.defaults().withSeed(seed);
         String question = "Is 1013 a prime number?";
         try (ReasoningModel m = ReasoningModels.open(locator, options)) {

@@ -6,6 +6,7 @@ import dev.deliberate.core.FinishReason;
 import dev.deliberate.core.InvalidSchemaException;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
+import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningCall;
 import dev.deliberate.core.ReasoningModel;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code deliberate reason}: one question to a local model, thinking shown apart from the answer. */
+/** {@code deliberate reason}: one question to a local or remote model, thinking shown apart from the answer. */
 @Command(
         name = "reason",
         mixinStandardHelpOptions = true,
@@ -41,8 +42,12 @@ import picocli.CommandLine.Parameters;
         })
 public final class ReasonCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model: a .gguf file.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "The model: a .gguf file, or an OpenAI-compatible endpoint http(s)://host:port/v1[#model].")
     String model;
+
+    @CommandLine.Mixin
+    RemoteModelOptions remote = new RemoteModelOptions();
 
     @Option(names = "--thinking-budget", paramLabel = "N",
             description = "Most thinking tokens (0 answers at once). Default: as many as the context allows.")
@@ -117,8 +122,8 @@ public final class ReasonCommand implements Callable<Integer> {
             sampling = sampling.withSeed(seed);
         }
         ModelLocator locator = ModelLocator.parse(model);
-        ModelOptions options = ModelOptions.defaults().withThreads(threads).withContextSize(context)
-                .withGpuLayers(gpuLayers);
+        ModelOptions options = remote.apply(ModelOptions.defaults().with(new LlamaOptions(threads, context,
+                gpuLayers)));
         options = LoadProgress.attach(options, locator, err);
         AtomicReference<ReasoningCall> running = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean loaded = new java.util.concurrent.atomic.AtomicBoolean();

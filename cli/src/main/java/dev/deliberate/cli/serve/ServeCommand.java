@@ -100,7 +100,7 @@ public final class ServeCommand implements Callable<Integer> {
         quietJetty();
         ServerConfig config = configure(System.getenv(KEY_VARIABLE));
         int perInstance = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        ModelOptions options = ModelOptions.defaults().withThreads(perInstance).withContextSize(context);
+        ModelOptions options = ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(perInstance, context, 0));
         ModelPool pool = ModelPool.open(ModelLocator.parse(model), options, parallel);
         OpenAiServer server;
         try {

@@ -17,9 +17,10 @@ import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Timings;
 import dev.deliberate.core.Usage;
-import dev.deliberate.core.spi.GenerationRequest;
+import dev.deliberate.core.ServedBy;
+import dev.deliberate.core.spi.ChatGenerator;
 import dev.deliberate.core.spi.GenerationResult;
-import dev.deliberate.core.spi.RenderedPrompt;
+import dev.deliberate.core.spi.ModelBackend;
 import dev.deliberate.core.spi.StopMatcher;
 import dev.deliberate.core.spi.StopReason;
 import dev.deliberate.core.spi.TextGenerator;
@@ -38,12 +39,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one implementation of {@link ReasoningModel} over any {@link TextGenerator}: the thinking split, budgets,
- * deadlines, schema-constrained answers with validation and retries, usage, timings and cancellation live here and
- * nowhere else.
+ * The one implementation of {@link ReasoningModel} over any backend shape ({@link TextGenerator} or
+ * {@link ChatGenerator}, adapted by {@link Turns}): the thinking split, budgets, deadlines, schema-constrained
+ * answers with validation and retries, usage, timings and cancellation live here and nowhere else. (The name is
+ * historical: it began with text generators only.)
  *
  * <p>Calls run one at a time on a single worker thread per model: the generator (and its native context) is never
- * used by two calls at once, and calls from several threads queue in order.
+ * used by two calls at once, and calls from several threads queue in order. A chat backend that declares a
+ * {@link ChatGenerator#parallelism()} above 1 (a remote fleet) gets that many workers.
  *
  * <p>Cost of the thinking-to-answer switch: for text answers the model's own {@code </think>} does not end the
  * generation; the answer follows in the same stream. A new generation starts only when the SDK must close thinking
@@ -59,16 +62,26 @@ public final class TextReasoningModel implements ReasoningModel {
     static final int CLOSE_RESERVE = 8;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private final TextGenerator generator;
+    private final Turns generator;
     private final ExecutorService worker;
     private final java.util.Set<Call> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** @param generator the backend; this model owns it and closes it */
     public TextReasoningModel(TextGenerator generator) {
-        this.generator = generator;
+        this((ModelBackend) generator);
+    }
+
+    /** @param generator the backend; this model owns it and closes it */
+    public TextReasoningModel(ChatGenerator generator) {
+        this((ModelBackend) generator);
+    }
+
+    /** @param backend the backend, of either shape; this model owns it and closes it */
+    public TextReasoningModel(ModelBackend backend) {
+        this.generator = Turns.of(backend);
         String name = "deliberate-model-" + IDS.incrementAndGet();
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = Executors.newFixedThreadPool(generator.parallelism(), r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
@@ -98,11 +111,11 @@ public final class TextReasoningModel implements ReasoningModel {
             generator.checkSchema(json.schema());
         }
         List<ChatMessage> messages = withFormatInstruction(request);
-        RenderedPrompt prompt = generator.render(messages);
-        int promptTokens = generator.countTokens(prompt.text());
+        Turns.Prompt prompt = generator.render(messages);
+        int promptTokens = prompt.tokens();
         int context = generator.contextLength();
         int needed = promptTokens + request.answerMaxTokens() + CLOSE_RESERVE;
-        if (needed > context) {
+        if (context > 0 && needed > context) {
             throw new ContextOverflowException("the prompt takes " + promptTokens + " tokens; with the answer budget of "
                     + request.answerMaxTokens() + " tokens it needs " + needed + ", more than the context of "
                     + context + " tokens of model " + info().locator()
@@ -157,8 +170,8 @@ public final class TextReasoningModel implements ReasoningModel {
     private final class Call implements ReasoningCall {
         final ReasoningRequest request;
         final ReasoningListener listener;
-        final RenderedPrompt prompt;
-        final int promptTokens;
+        final Turns.Prompt prompt;
+        int promptTokens;
         final Instant startedAt;
         final long startNanos;
         final CompletableFuture<Reasoning> future = new CompletableFuture<>();
@@ -176,8 +189,9 @@ public final class TextReasoningModel implements ReasoningModel {
         boolean listenerFailed;
         /** Why the SDK closed the thinking, when it did (reported as {@link Reasoning#thinkingCut()}). */
         FinishReason thinkingCut;
+        final List<ServedBy> servedBy = new ArrayList<>();
 
-        Call(ReasoningRequest request, ReasoningListener listener, RenderedPrompt prompt, int promptTokens,
+        Call(ReasoningRequest request, ReasoningListener listener, Turns.Prompt prompt, int promptTokens,
                 Instant startedAt, long startNanos) {
             this.request = request;
             this.listener = listener;
@@ -216,7 +230,8 @@ public final class TextReasoningModel implements ReasoningModel {
             }
             boolean schema = request.answerFormat() instanceof AnswerFormat.Json;
             int answerMax = request.answerMaxTokens();
-            int room = generator.contextLength() - promptTokens - answerMax - CLOSE_RESERVE;
+            int room = generator.contextLength() == 0 ? Integer.MAX_VALUE
+                    : generator.contextLength() - promptTokens - answerMax - CLOSE_RESERVE;
             int thinkLimit = Math.max(0, Math.min(request.thinkingBudget().maxTokens(), room));
             // a timeout counts from the call's start, not from when the request was built or the model loaded
             Optional<Instant> deadline = request.thinkingBudget().deadlineFor(startedAt);
@@ -227,21 +242,27 @@ public final class TextReasoningModel implements ReasoningModel {
                 cut = thinkLimit == 0 ? FinishReason.THINKING_BUDGET : FinishReason.DEADLINE;
                 thinkingCut = cut;
                 thinkingEndNanos = System.nanoTime();
-                answerPrompt = prompt.text() + (prompt.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
+                answerPrompt = (prompt.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
             } else {
                 // phase 1: think (and, for text answers, answer in the same stream). llama.cpp-style backends
                 // enforce maxTokens exactly, which keeps the thinking bound hard whatever the piece count says.
                 Phase1 p = new Phase1(schema, thinkLimit, answerMax, deadline);
-                GenerationResult r = generator.generate(new GenerationRequest(prompt.text(), thinkLimit, List.of(),
-                        request.sampling(), Optional.empty()), p::onPiece);
+                GenerationResult r = generator.generate(prompt, "", generator.firstMaxTokens(thinkLimit, answerMax,
+                        request.thinkingBudget().isTokenBounded()),
+                        request.sampling(), Optional.empty(), deadline, p::onPiece, () -> cancelled);
+                served(r);
+                if (r.promptTokens() > 0) {
+                    promptTokens = r.promptTokens(); // the backend's count (a server's) is the one that was billed
+                }
                 p.reconcile(r);
                 if (!schema && !cancelled && (p.parser.thinkingClosedByModel() || p.noThinking)
                         && r.stopReason() == StopReason.MAX_TOKENS && !p.answerLength && !p.stops.stopped()
                         && answerTokens < answerMax) {
                     // the thinking bound ended the stream inside the answer: continue it where it stopped
                     p.lastCount = 0;
-                    r = generator.generate(new GenerationRequest(prompt.text() + p.raw, answerMax - answerTokens,
-                            List.of(), request.sampling(), Optional.empty()), p::onPiece);
+                    r = generator.generate(prompt, p.raw.toString(), answerMax - answerTokens, request.sampling(),
+                            Optional.empty(), Optional.empty(), p::onPiece, () -> cancelled);
+                    served(r);
                     p.reconcile(r);
                 }
                 p.parser.finish();
@@ -259,8 +280,8 @@ public final class TextReasoningModel implements ReasoningModel {
                         return result(length ? FinishReason.LENGTH : FinishReason.STOP, Optional.empty());
                     }
                     answerPrompt = p.noThinking
-                            ? prompt.text()
-                            : prompt.text() + p.raw.substring(0, (int) p.parser.rawCloseEnd()) + "\n\n";
+                            ? ""
+                            : p.raw.substring(0, (int) p.parser.rawCloseEnd()) + "\n\n";
                 } else {
                     // thinking did not end by itself: the SDK closes it
                     cut = p.cut != null ? p.cut
@@ -270,11 +291,11 @@ public final class TextReasoningModel implements ReasoningModel {
                     thinkingEndNanos = System.nanoTime();
                     String raw = p.raw.toString();
                     String open = prompt.opensThinking() || p.parser.modelOpenedThinking() ? "" : ThinkParser.OPEN;
-                    answerPrompt = prompt.text() + open + raw + (raw.endsWith("\n") ? CLOSE_THINKING.substring(1)
+                    answerPrompt = open + raw + (raw.endsWith("\n") ? CLOSE_THINKING.substring(1)
                             : CLOSE_THINKING);
                 }
             }
-            FinishReason finish = answer(answerPrompt, answerMax);
+            FinishReason finish = answer(prompt, answerPrompt, answerMax);
             if (finish == FinishReason.CANCELLED) {
                 return result(FinishReason.CANCELLED, Optional.empty());
             }
@@ -311,16 +332,17 @@ public final class TextReasoningModel implements ReasoningModel {
                     retry.add(ChatMessage.assistant(text));
                     retry.add(ChatMessage.user("That answer is not valid: " + String.join("; ", e.errors())
                             + ". " + formatInstruction(format)));
-                    RenderedPrompt p = generator.render(retry);
-                    int tokens = generator.countTokens(p.text());
-                    int max = Math.min(answerMax, generator.contextLength() - tokens - CLOSE_RESERVE);
+                    Turns.Prompt p = generator.render(retry);
+                    int tokens = p.tokens();
+                    int max = generator.contextLength() == 0 ? answerMax
+                            : Math.min(answerMax, generator.contextLength() - tokens - CLOSE_RESERVE);
                     if (max < 1) {
                         throw new InvalidAnswerException("model " + info().locator() + " gave an invalid answer and"
                                 + " the corrective retry does not fit the context: " + e.getMessage(), text,
                                 e.errors());
                     }
-                    String retryPrompt = p.text() + (p.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
-                    if (answer(retryPrompt, max) == FinishReason.CANCELLED) {
+                    String retryPrompt = (p.opensThinking() ? "" : ThinkParser.OPEN) + CLOSE_THINKING;
+                    if (answer(p, retryPrompt, max) == FinishReason.CANCELLED) {
                         throw new InvalidAnswerException("call cancelled while retrying an invalid answer", text,
                                 e.errors());
                     }
@@ -328,8 +350,11 @@ public final class TextReasoningModel implements ReasoningModel {
             }
         }
 
-        /** Generates an answer (thinking closed in {@code answerPrompt}); returns STOP, LENGTH or CANCELLED. */
-        private FinishReason answer(String answerPrompt, int answerMax) {
+        /**
+         * Generates an answer after {@code prompt} and the assistant text {@code answerPrompt} (which closes the
+         * thinking); returns STOP, LENGTH or CANCELLED.
+         */
+        private FinishReason answer(Turns.Prompt prompt, String answerPrompt, int answerMax) {
             Optional<JsonNode> constraint = Optional.empty();
             if (request.answerFormat() instanceof AnswerFormat.Json json && generator.canConstrain()) {
                 constraint = Optional.of(json.schema());
@@ -347,8 +372,8 @@ public final class TextReasoningModel implements ReasoningModel {
                 }
             }, ThinkParser.Phase.ANSWER, stops);
             int[] last = {0};
-            GenerationResult r = generator.generate(new GenerationRequest(answerPrompt, answerMax, List.of(),
-                    request.sampling(), constraint), (piece, count) -> {
+            GenerationResult r = generator.generate(prompt, answerPrompt, answerMax, request.sampling(), constraint,
+                    Optional.empty(), (piece, count) -> {
                         if (cancelled) {
                             return false;
                         }
@@ -357,7 +382,8 @@ public final class TextReasoningModel implements ReasoningModel {
                         last[0] = count;
                         parser.accept(piece);
                         return !cancelled && !stops.stopped();
-                    });
+                    }, () -> cancelled);
+            served(r);
             if (r.generatedTokens() > last[0]) {
                 generated += r.generatedTokens() - last[0];
                 answerTokens += r.generatedTokens() - last[0];
@@ -370,6 +396,10 @@ public final class TextReasoningModel implements ReasoningModel {
                 return FinishReason.LENGTH;
             }
             return FinishReason.STOP;
+        }
+
+        private void served(GenerationResult r) {
+            r.servedBy().ifPresent(servedBy::add);
         }
 
         private boolean deadlinePassed(Optional<Instant> deadline) {
@@ -402,6 +432,16 @@ public final class TextReasoningModel implements ReasoningModel {
 
             /** Tokens the backend generated beyond the pieces it streamed (merged pieces) go to the current phase. */
             void reconcile(GenerationResult r) {
+                if (r.reasoningTokens().isPresent() && generated == lastCount && !cancelled
+                        && r.stopReason() != StopReason.STOPPED_BY_SINK && !noThinking) {
+                    // a complete first generation whose backend counted reasoning itself (a server's usage):
+                    // its counts are the billed ones; piece counts were the client's estimate while streaming
+                    thinkingTokens = r.reasoningTokens().getAsInt();
+                    answerTokens = r.generatedTokens() - thinkingTokens;
+                    generated = r.generatedTokens();
+                    lastCount = r.generatedTokens();
+                    return;
+                }
                 int extra = r.generatedTokens() - lastCount;
                 if (extra > 0) {
                     generated += extra;
@@ -530,7 +570,7 @@ public final class TextReasoningModel implements ReasoningModel {
                     Duration.ofNanos(end - startNanos), rate);
             return new Reasoning(thinking.toString(), answer.toString(), json, finish,
                     new Usage(promptTokens, thinkingTokens, answerTokens), timings, info(), startedAt,
-                    Optional.ofNullable(thinkingCut));
+                    Optional.ofNullable(thinkingCut), servedBy);
         }
     }
 }

@@ -7,7 +7,14 @@ import java.util.List;
  * A model that continues raw prompt text: the shape of local runtimes such as llama.cpp. Core builds every
  * reasoning feature on these few operations. Not required to be thread-safe: core serialises calls per model.
  */
-public interface TextGenerator extends ModelBackend {
+public non-sealed interface TextGenerator extends ModelBackend {
+
+    /** A text generator is driven as one. */
+    @Override
+    default <R> R shape(java.util.function.Function<? super TextGenerator, ? extends R> text,
+            java.util.function.Function<? super ChatGenerator, ? extends R> chat) {
+        return text.apply(this);
+    }
 
     /** Renders {@code messages} with the model's own chat template and the generation prompt. */
     RenderedPrompt render(List<ChatMessage> messages);

@@ -4,18 +4,17 @@
  * {@code META-INF/services/dev.deliberate.core.spi.BackendProvider}, and
  * {@link dev.deliberate.core.ReasoningModels#open(dev.deliberate.core.ModelLocator)} picks it by locator.
  *
- * <p>A backend implements only raw generation ({@link dev.deliberate.core.spi.TextGenerator}); everything that makes a
- * reasoning call (splitting {@code <think>}, thinking budgets and deadlines, schema-constrained answers, validation,
- * retries, usage, timings, cancellation, serialisation of calls) lives once in core, on top of it.
+ * <p>A backend implements only raw generation, in one of two shapes of the sealed
+ * {@link dev.deliberate.core.spi.ModelBackend}: {@link dev.deliberate.core.spi.TextGenerator} (raw prompt text in,
+ * pieces out: llama.cpp) or {@link dev.deliberate.core.spi.ChatGenerator} (messages in, reasoning and content pieces
+ * out, an {@link dev.deliberate.core.spi.AssistantPrefix} to continue from when the SDK closes the thinking:
+ * OpenAI-compatible servers). Everything that makes a reasoning call (splitting {@code <think>}, thinking budgets and
+ * deadlines, schema answers, validation, retries, usage, timings, cancellation, serialisation of calls) lives once in
+ * core, on top of either shape.
  *
- * <p><b>Why a generator interface and not a {@code ReasoningModel} per backend:</b> cross-cutting rules must not be
- * copied into every backend (the most reported reasoning bugs come from such copies). <b>Chat-level backends:</b> an
- * OpenAI-compatible server has no raw prompt: it renders the chat template itself and returns thinking as
- * {@code reasoning_content}. Such a backend will implement a second generator shape, {@code ChatGenerator}
- * (messages in, thinking/answer pieces out, an assistant prefix to continue from when the SDK closes thinking),
- * returned by the same {@link dev.deliberate.core.spi.BackendProvider#open} through the common supertype
- * {@link dev.deliberate.core.spi.ModelBackend}; core then picks the orchestrator by the generator's type, which is a
- * compile-time capability rather than a runtime "not supported". Only {@code TextGenerator} exists today.
+ * <p><b>Why generator interfaces and not a {@code ReasoningModel} per backend:</b> cross-cutting rules must not be
+ * copied into every backend (the most reported reasoning bugs come from such copies). The shape is a compile-time
+ * capability (a sealed type), not a runtime "not supported".
  *
  * <p>Everything in this package is public for backend authors; application code uses {@code dev.deliberate.core}.
  */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.deliberate.core.budget.DecodeRateEstimator;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
+import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.Sampling;
@@ -52,7 +53,8 @@ class DeadlineReasonerLlamaIT {
         if (nativeDir != null) {
             Files.createDirectories(Path.of(nativeDir));
         }
-        model = ReasoningModels.open(ModelLocator.file(tinyModel()), ModelOptions.defaults().withThreads(2));
+        model = ReasoningModels.open(ModelLocator.file(tinyModel()),
+                ModelOptions.defaults().with(LlamaOptions.defaults().withThreads(2)));
     }
 
     @AfterAll
