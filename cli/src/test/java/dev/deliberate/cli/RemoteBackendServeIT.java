@@ -12,16 +12,8 @@ import dev.deliberate.testmodel.TestModelPreset;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import picocli.CommandLine;
 
@@ -34,7 +26,7 @@ import picocli.CommandLine;
 class RemoteBackendServeIT extends ReasoningModelConformanceTest {
 
     private static final String KEY = "sk-serve-it-key-0123456789";
-    private Process serve;
+    private ServeProcess serve;
     private Path dir;
 
     @Override
@@ -43,21 +35,11 @@ class RemoteBackendServeIT extends ReasoningModelConformanceTest {
             Peers.missing("the `deliberate serve` command (not yet merged into this build)");
         }
         try {
-            dir = Files.createTempDirectory("deliberate-serve-it");
+            dir = Files.createTempDirectory("deliberate-serve-it-model");
             Path tiny = dir.resolve("tiny.gguf");
             TestModelGenerator.of(TestModelPreset.TINY, 42).writeGguf(tiny);
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            serve = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "serve", "--model", tiny.toString(), "--host", "127.0.0.1", "--port",
-                    String.valueOf(port), "--api-key", KEY, "--threads", "2", "--context", "2048"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
-            URI base = URI.create("http://127.0.0.1:" + port + "/v1");
-            awaitReady(base);
-            return ReasoningModels.open(ModelLocator.parse(base.toString()),
+            serve = ServeProcess.start(tiny, KEY);
+            return ReasoningModels.open(ModelLocator.parse(serve.base().toString()),
                     ModelOptions.defaults().with(RemoteOptions.defaults().withApiKey(KEY)
                             .withContextLength(2048))); // serve's --context: lets the client reject long prompts
         } catch (IOException e) {
@@ -68,36 +50,10 @@ class RemoteBackendServeIT extends ReasoningModelConformanceTest {
         }
     }
 
-    private void awaitReady(URI base) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until) {
-            if (!serve.isAlive()) {
-                throw new IllegalStateException("deliberate serve exited: " + Files.readString(dir.resolve(
-                        "serve.log")));
-            }
-            try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(base + "/models"))
-                        .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet: ask again (bounded by the minute above)
-            }
-            serve.waitFor(50, TimeUnit.MILLISECONDS);
-        }
-        throw new IllegalStateException("deliberate serve did not answer within 60 s");
-    }
-
     @AfterAll
     void stopServe() throws Exception {
         if (serve != null) {
-            serve.destroy();
-            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            serve.close();
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {
