@@ -1,8 +1,7 @@
 package dev.deliberate.cli.dicom;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.deliberate.core.DeliberateException;
 import dev.deliberate.medical.dicom.DicomObject;
 import dev.deliberate.medical.dicom.DicomParseException;
@@ -124,16 +123,27 @@ public final class ScanCommand implements Callable<Integer> {
             read = read.withAllowMissingFileMeta(true).withAllowTruncated(true);
         }
         Result r = scan(dir, threads, read);
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode o = m.createObjectNode();
-        o.put("files", r.files()).put("studies", r.studies()).put("series", r.series()).put("errors", r.errors())
-                .put("elapsedMs", r.elapsedMs());
-        if (listErrors) {
-            ArrayNode a = o.putArray("failures");
-            r.failures().stream().sorted().forEach(a::add);
-        }
+        // jackson-core's streaming generator, not an ObjectMapper: the scan is start-up bound and databind's
+        // initialisation would cost more than writing these few fields
         PrintWriter out = spec.commandLine().getOut();
-        out.println(m.writeValueAsString(o));
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.writeStartObject();
+            g.writeNumberField("files", r.files());
+            g.writeNumberField("studies", r.studies());
+            g.writeNumberField("series", r.series());
+            g.writeNumberField("errors", r.errors());
+            g.writeNumberField("elapsedMs", r.elapsedMs());
+            if (listErrors) {
+                g.writeArrayFieldStart("failures");
+                for (String f : r.failures().stream().sorted().toList()) {
+                    g.writeString(f);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        out.println();
         out.flush();
         return 0;
     }
