@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
             InspectCommand.class,
             ReasonCommand.class,
             DemoCommand.class,
+            dev.deliberate.cli.config.ModelsCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
         })
@@ -48,7 +49,39 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs the command line and returns the process exit code. */
     static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(System.getenv(), args);
+    }
+
+    /**
+     * Runs the command line in this environment: defaults for options and model names come from the configuration
+     * file it names ({@code $DELIBERATE_CONFIG}, else {@code ~/.config/deliberate/config.json}); options given on
+     * the command line win.
+     */
+    static int execute(java.util.Map<String, String> env, String... args) {
+        dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == dev.deliberate.cli.config.ModelsCommand.class
+                        ? type.cast(new dev.deliberate.cli.config.ModelsCommand(defaults))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        });
+        cli.setDefaultValueProvider(defaults);
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            try {
+                for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                    defaults.check(p.commandSpec()); // a broken config file; --model NAME becomes its file or URL
+                }
+            } catch (DeliberateException e) {
+                throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler(Main::handleError);
         return cli.execute(args);
     }
