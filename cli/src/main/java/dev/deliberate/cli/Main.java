@@ -59,14 +59,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      */
     static int execute(java.util.Map<String, String> env, String... args) {
         dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
-        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                return type == dev.deliberate.cli.config.ModelsCommand.class
-                        ? type.cast(new dev.deliberate.cli.config.ModelsCommand(defaults))
-                        : CommandLine.defaultFactory().create(type);
-            }
-        });
+        CommandLine cli = new CommandLine(new Main());
         cli.setDefaultValueProvider(defaults);
         cli.setExecutionStrategy(parsed -> {
             Integer help = CommandLine.executeHelpRequest(parsed);

@@ -27,14 +27,18 @@ import picocli.CommandLine.Parameters;
         })
 public final class ModelsCommand implements Callable<Integer> {
 
-    private final ConfigDefaults defaults;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** @param defaults the configuration of this run */
-    public ModelsCommand(ConfigDefaults defaults) {
-        this.defaults = defaults;
+    private ConfigDefaults cached;
+
+    /** The configuration of this run: the command line's default provider, or this process's environment. */
+    private ConfigDefaults defaults() {
+        if (cached == null) {
+            cached = spec.defaultValueProvider() instanceof ConfigDefaults d ? d
+                    : new ConfigDefaults(System.getenv());
+        }
+        return cached;
     }
 
     /** Without a subcommand: the list. */
@@ -47,7 +51,7 @@ public final class ModelsCommand implements Callable<Integer> {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the named models.")
     public int list() {
         PrintWriter out = spec.commandLine().getOut();
-        CliConfig config = defaults.config();
+        CliConfig config = defaults().config();
         if (config.models().isEmpty()) {
             out.println("no named models in " + config.file() + " (add one: deliberate models add NAME FILE|URL)");
         } else {
@@ -83,7 +87,7 @@ public final class ModelsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        CliConfig config = defaults.configForUpdate();
+        CliConfig config = defaults().configForUpdate();
         if (config.named(name).isPresent()) {
             throw new CommandFailedException("a model named " + name + " is already in " + config.file() + " ("
                     + config.named(name).get().locator() + "); remove it first: deliberate models rm " + name);
@@ -126,7 +130,7 @@ public final class ModelsCommand implements Callable<Integer> {
             description = "Forget a named model (its file is not deleted).")
     public int rm(@Parameters(index = "0", paramLabel = "NAME") String name) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        CliConfig config = defaults.config();
+        CliConfig config = defaults().config();
         if (config.named(name).isEmpty()) {
             throw new CommandFailedException("no model named " + name + " in " + config.file()
                     + " (deliberate models list shows the names)");
