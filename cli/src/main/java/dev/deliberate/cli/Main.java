@@ -61,6 +61,16 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
         CommandLine cli = new CommandLine(new Main());
         cli.setDefaultValueProvider(defaults);
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            // a required option left out because a broken configuration file could not supply it: say why
+            if (e instanceof CommandLine.MissingParameterException && defaults.failure().isPresent()) {
+                e.getCommandLine().getErr().println("deliberate: " + defaults.failure().get().getMessage());
+                e.getCommandLine().getErr().flush();
+                return 1;
+            }
+            return usage.handleParseException(e, arguments);
+        });
         cli.setExecutionStrategy(parsed -> {
             Integer help = CommandLine.executeHelpRequest(parsed);
             if (help != null) {

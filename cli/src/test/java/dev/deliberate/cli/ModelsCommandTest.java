@@ -105,6 +105,8 @@ class ModelsCommandTest extends InProcessCli {
         Files.writeString(config, "{\n  \"model\": \"tiny\",\n  \"threads\": \"two\"\n}\n");
         assertEquals(1, cli("reason", "--model", "x.gguf", "hi"));
         assertEquals("deliberate: " + config + ":3: \"threads\" must be a whole number >= 0\n", err());
+        assertEquals(1, cli("reason", "hi"), "no --model, and the file that would give it is broken");
+        assertEquals("deliberate: " + config + ":3: \"threads\" must be a whole number >= 0\n", err());
         assertEquals(1, cli("models", "list"));
         assertEquals("deliberate: " + config + ":3: \"threads\" must be a whole number >= 0\n", err());
         Path notDicom = Files.writeString(dir.resolve("x.txt"), "x");

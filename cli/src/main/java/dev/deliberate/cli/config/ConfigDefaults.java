@@ -59,6 +59,11 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         return Files.exists(file) ? config() : CliConfig.empty(file);
     }
 
+    /** Why the configuration file could not be used, if it was read and could not. */
+    public Optional<ConfigException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Where the configuration file is (it may not exist yet). */
     public Path location() {
         return CliConfig.location(env);
