@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             dev.deliberate.cli.core.CouncilCommand.class,
             dev.deliberate.cli.core.CascadeCommand.class,
             dev.deliberate.cli.core.AuditCommand.class,
+            dev.deliberate.cli.config.ModelsCommand.class,
             dev.deliberate.cli.dicom.DicomCommand.class,
             dev.deliberate.cli.robot.RobotCommand.class,
             dev.deliberate.cli.core.EvalCommand.class,
@@ -53,7 +54,42 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs the command line and returns the process exit code. */
     static int execute(String... args) {
+        return execute(System.getenv(), args);
+    }
+
+    /**
+     * Runs the command line in this environment: defaults for options and model names come from the configuration
+     * file it names ({@code $DELIBERATE_CONFIG}, else {@code ~/.config/deliberate/config.json}); options given on
+     * the command line win.
+     */
+    static int execute(java.util.Map<String, String> env, String... args) {
+        dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
         CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(defaults);
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            // a required option left out because a broken configuration file could not supply it: say why
+            if (e instanceof CommandLine.MissingParameterException && defaults.failure().isPresent()) {
+                e.getCommandLine().getErr().println("deliberate: " + defaults.failure().get().getMessage());
+                e.getCommandLine().getErr().flush();
+                return 1;
+            }
+            return usage.handleParseException(e, arguments);
+        });
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            try {
+                for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                    defaults.check(p.commandSpec()); // a broken config file; --model NAME becomes its file or URL
+                }
+            } catch (DeliberateException e) {
+                throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler(Main::handleError);
         return cli.execute(args);
     }

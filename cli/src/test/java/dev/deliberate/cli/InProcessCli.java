@@ -28,11 +28,19 @@ abstract class InProcessCli {
         System.setErr(oldErr);
     }
 
-    /** Runs {@code deliberate ARGS} and returns its exit code; {@link #out()} and {@link #err()} hold its output. */
+    /**
+     * Runs {@code deliberate ARGS} and returns its exit code; {@link #out()} and {@link #err()} hold its output. The
+     * user's own configuration file is not read (the environment names a configuration folder that does not exist).
+     */
     int run(String... args) {
+        return runWith(java.util.Map.of("XDG_CONFIG_HOME", "/nonexistent/deliberate-tests"), args);
+    }
+
+    /** Runs {@code deliberate ARGS} in the environment {@code env} (for the configuration file). */
+    int runWith(java.util.Map<String, String> env, String... args) {
         out.reset();
         err.reset();
-        return Main.execute(args);
+        return Main.execute(env, args);
     }
 
     String out() {

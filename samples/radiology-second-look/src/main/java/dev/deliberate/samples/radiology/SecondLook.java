@@ -2,6 +2,7 @@ package dev.deliberate.samples.radiology;
 
 import dev.deliberate.core.AnswerFormat;
 import dev.deliberate.core.DeliberateException;
+import dev.deliberate.core.InvalidAnswerException;
 import dev.deliberate.core.ModelInfo;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.Reasoning;
@@ -36,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -150,13 +152,77 @@ public final class SecondLook {
     }
 
     /**
-     * Runs the second look.
+     * Runs the second look. When it fails, whatever this run wrote to the output folder (the de-identified
+     * instances, the prompt, folders it created) is removed again: a failed run leaves no half result behind.
      *
-     * @throws SecondLookException  for input that cannot be used, or an answer that cannot become a report
-     * @throws DeliberateException  for model failures (load, request, answer validation), typed by sdk-core
+     * @throws SecondLookException  for input that cannot be used, or an answer that cannot become a report (also when
+     *                              the model gave no answer valid against the schema within its attempts)
+     * @throws DeliberateException  for model failures (load, request), typed by sdk-core
      * @throws IOException          for real I/O failures
      */
     public SecondLookResult run() throws IOException {
+        Path out = options.outDir();
+        Path deidDir = out.resolve("deidentified");
+        boolean outExisted = Files.exists(out);
+        boolean deidExisted = Files.exists(deidDir);
+        java.util.Map<Path, FileTime> before = snapshot(List.of(out, deidDir));
+        try {
+            return runOnce();
+        } catch (InvalidAnswerException e) {
+            removeWritten(before, out, deidDir, outExisted, deidExisted, e);
+            throw new SecondLookException(e.getMessage() + "; nothing was written to " + out + " (try another --seed,"
+                    + " more --answer-tokens, or a stronger --model)", e);
+        } catch (IOException | RuntimeException | Error e) {
+            removeWritten(before, out, deidDir, outExisted, deidExisted, e);
+            throw e;
+        }
+    }
+
+    /** The files directly in these folders, with their modification times. */
+    private static java.util.Map<Path, FileTime> snapshot(List<Path> dirs) throws IOException {
+        java.util.Map<Path, FileTime> files = new java.util.HashMap<>();
+        for (Path dir : dirs) {
+            if (Files.isDirectory(dir)) {
+                try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+                    for (Path f : s.filter(Files::isRegularFile).toList()) {
+                        files.put(f, Files.getLastModifiedTime(f));
+                    }
+                }
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Deletes the files this run wrote (new, or changed since {@code before}) in the output folder and its
+     * {@code deidentified/} folder, then those folders if this run created them and they are empty.
+     */
+    private static void removeWritten(java.util.Map<Path, FileTime> before, Path out, Path deidDir,
+            boolean outExisted, boolean deidExisted, Throwable failure) {
+        try {
+            for (java.util.Map.Entry<Path, FileTime> now : snapshot(List.of(deidDir, out)).entrySet()) {
+                if (!now.getValue().equals(before.get(now.getKey()))) {
+                    Files.deleteIfExists(now.getKey());
+                }
+            }
+            if (!deidExisted && Files.isDirectory(deidDir) && isEmpty(deidDir)) {
+                Files.delete(deidDir);
+            }
+            if (!outExisted && Files.isDirectory(out) && isEmpty(out)) {
+                Files.delete(out);
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private SecondLookResult runOnce() throws IOException {
         StudyInput input = StudyInput.read(options.input(), DicomReader.standard());
         log.printf("read:      %d instance(s) from %s%s%n", input.files().size(), options.input(),
                 input.skipped() > 0 ? " (" + input.skipped() + " non-DICOM files skipped)" : "");
@@ -207,8 +273,9 @@ public final class SecondLook {
                     .build());
         }
         if (reasoning.answerJson().isEmpty()) {
-            throw new SecondLookException("the model gave no JSON answer (finish " + reasoning.finish()
-                    + "; raise --answer-tokens?): " + abbreviate(reasoning.answer()));
+            throw new SecondLookException("the model gave no JSON answer (finish " + reasoning.finish() + "): "
+                    + abbreviate(reasoning.answer()) + "; nothing was written to " + options.outDir()
+                    + " (raise --answer-tokens, or try a stronger --model)");
         }
         SecondLookAnswer answer = reasoning.answerAs(SecondLookAnswer.class);
 

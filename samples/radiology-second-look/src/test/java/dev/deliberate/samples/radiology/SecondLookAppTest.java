@@ -31,23 +31,84 @@ class SecondLookAppTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    /** The first line of standard error, which for a usage error is followed by the usage. */
+    private String firstErrLine() {
+        return err().lines().findFirst().orElse("");
+    }
+
     @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, run("--frobnicate"));
-        assertTrue(err().contains("unknown option --frobnicate") && err().contains("usage:"), err());
+        assertEquals("error: Unknown option: '--frobnicate'", firstErrLine());
+        assertTrue(err().contains("Usage: radiology-second-look"), err());
     }
 
     @Test
     void shortSaltIsRefused() {
         assertEquals(2, run(dir.toString(), "--salt", "short"));
-        assertTrue(err().contains("at least 8 bytes"), err());
+        assertEquals("error: the de-identification salt must have at least 8 bytes", firstErrLine());
         assertFalse(err().contains("short\n"), "the salt is not echoed");
+    }
+
+    @Test
+    void emptySaltIsAnErrorNotARandomSalt() {
+        // what --salt "$(cat ~/.deid-salt)" passes when the file is missing
+        assertEquals(2, run(dir.toString(), "--salt", "", "--out", dir.resolve("out").toString()));
+        assertEquals("error: --salt is empty (if it came from \"$(cat FILE)\", that file is missing or empty;"
+                + " --salt-file FILE says which)", firstErrLine());
+        assertFalse(err().contains("note: no --salt"), err());
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void missingSaltFileIsAnError() {
+        Path missing = dir.resolve("no-such-salt");
+        assertEquals(2, run(dir.toString(), "--salt-file", missing.toString()));
+        assertEquals("error: --salt-file " + missing + ": no such file", firstErrLine());
+    }
+
+    @Test
+    void emptySaltFileIsAnError() throws Exception {
+        Path empty = Files.writeString(dir.resolve("salt"), "\n");
+        assertEquals(2, run(dir.toString(), "--salt-file", empty.toString()));
+        assertEquals("error: --salt-file " + empty + ": is empty", firstErrLine());
+    }
+
+    @Test
+    void emptySaltVariableIsAnError() {
+        int code = SecondLookApp.run(new String[] {dir.toString()}, Map.of(SecondLookApp.SALT_ENV, ""),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertEquals("error: $DELIBERATE_DEID_SALT is set but empty", firstErrLine());
+    }
+
+    @Test
+    void saltAndSaltFileTogetherAreRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("salt"), "0123456789\n");
+        assertEquals(2, run(dir.toString(), "--salt", "0123456789", "--salt-file", file.toString()));
+        assertEquals("error: give --salt or --salt-file, not both", firstErrLine());
+    }
+
+    @Test
+    void saltFileIsReadWithoutItsLineBreak() throws Exception {
+        Path file = Files.writeString(dir.resolve("salt"), "0123456789\n");
+        Path missing = dir.resolve("nope.dcm");
+        // the salt is accepted (not a usage error); the run then fails on the missing input, before any model
+        assertEquals(1, run(missing.toString(), "--salt-file", file.toString(), "--out", dir.resolve("out").toString(),
+                "--model-cache", dir.resolve("cache").toString()));
+        assertEquals("error: input not found: " + missing + "\n", err());
     }
 
     @Test
     void nonNumericBudgetIsAUsageError() {
         assertEquals(2, run("--thinking-tokens", "many"));
-        assertTrue(err().contains("--thinking-tokens needs a whole number"), err());
+        assertEquals("error: Invalid value for option '--thinking-tokens': 'many' is not an int", firstErrLine());
+    }
+
+    @Test
+    void nonPositiveDeadlineIsAUsageError() {
+        assertEquals(2, run("--salt", "0123456789", "--deadline-s", "0"));
+        assertEquals("error: --deadline-s must be at least 1, got 0", firstErrLine());
     }
 
     @Test
@@ -55,7 +116,7 @@ class SecondLookAppTest {
         Path missing = dir.resolve("nope.dcm");
         assertEquals(1, run(missing.toString(), "--salt", "0123456789", "--out", dir.resolve("out").toString(),
                 "--model-cache", dir.resolve("cache").toString()));
-        assertTrue(err().contains("input not found: " + missing), err());
+        assertEquals("error: input not found: " + missing + "\n", err());
         assertFalse(Files.exists(dir.resolve("cache")), "no model made for a run that cannot start");
         assertFalse(Files.exists(dir.resolve("out")));
     }
@@ -65,7 +126,7 @@ class SecondLookAppTest {
         Path junk = Files.writeString(dir.resolve("report.txt"), "Patient: Jane Doe, not a DICOM file");
         assertEquals(1, run(junk.toString(), "--salt", "0123456789", "--out", dir.resolve("out").toString(),
                 "--model-cache", dir.resolve("cache").toString()));
-        assertTrue(err().contains("not a DICOM Part 10 file"), err());
+        assertEquals("error: not a DICOM Part 10 file (no 128-byte preamble followed by DICM): " + junk + "\n", err());
         assertFalse(Files.exists(dir.resolve("out")));
     }
 
@@ -97,6 +158,7 @@ class SecondLookAppTest {
     @Test
     void helpPrintsUsage() {
         assertEquals(0, run("--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: radiology-second-look"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: radiology-second-look"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--salt-file"));
     }
 }

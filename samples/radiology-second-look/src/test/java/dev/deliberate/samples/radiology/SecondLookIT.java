@@ -172,6 +172,56 @@ class SecondLookIT {
         assertFalse(Files.exists(out.resolve(SecondLook.SR_FILE)), "no report");
     }
 
+    /** Two instances of one MR study, made from pydicom's MR_small.dcm by pydicom (new SOP Instance UIDs). */
+    private Path twoInstanceMrStudy() throws Exception {
+        Path mr = Peers.TEST_FILES.resolve("MR_small.dcm");
+        Peers.require(Files.isRegularFile(mr), "pydicom test file " + mr);
+        Peers.require(Peers.executable(Peers.PYTHON), "/usr/bin/python3 with pydicom");
+        Path study = Files.createDirectories(dir.resolve("mr-study"));
+        Peers.Run py = Peers.run(List.of(Peers.PYTHON.toString(), "-c", "import pydicom,sys\n"
+                + "for i in (1, 2):\n"
+                + "    d = pydicom.dcmread(sys.argv[1])\n"
+                + "    d.SOPInstanceUID = '1.2.826.0.1.3680043.8.498.7731' + str(i)\n"
+                + "    d.file_meta.MediaStorageSOPInstanceUID = d.SOPInstanceUID\n"
+                + "    d.InstanceNumber = i\n"
+                + "    d.save_as(sys.argv[2] + '/IM%d.dcm' % i)\n", mr.toString(), study.toString()));
+        assertEquals(0, py.exit(), py.output());
+        return study;
+    }
+
+    @Test
+    void aValidTwoInstanceMrStudyGetsItsReport() throws Exception {
+        // seed 3 gave strings over the schema's maxLength (3 attempts, exit 1) while llama.cpp's grammar let bytes
+        // that are not UTF-8 through, decoded as U+FFFD and counted only by the validator
+        Path out = dir.resolve("out");
+        String console = run(args(twoInstanceMrStudy(), out, "--seed", "3"), 0);
+        assertTrue(console.contains("read:      2 instance(s)"), console);
+        DicomObject sr = DicomReader.standard().read(out.resolve(SecondLook.SR_FILE)).dataset();
+        dev.deliberate.medical.dicom.Sequence refs = sr.getSequence(Tags.CurrentRequestedProcedureEvidenceSequence).orElseThrow().get(0)
+                .getSequence(Tags.ReferencedSeriesSequence).orElseThrow().get(0)
+                .getSequence(Tags.ReferencedSOPSequence).orElseThrow();
+        assertEquals(2, refs.size(), "both instances are the report's evidence");
+        assertTrue(Files.isRegularFile(out.resolve("deidentified/IM00002.dcm")));
+    }
+
+    @Test
+    void aRunWithoutAValidAnswerLeavesNothingBehind() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path earlier = Files.writeString(out.resolve("notes.txt"), "kept");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SecondLookApp.run(args(Peers.CT_SMALL, out, "--answer-tokens", "4"), Map.of(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, text);
+        assertTrue(text.startsWith("error: ") && !text.contains("Exception"), text);
+        assertTrue(text.contains("; nothing was written to " + out + " ("), text);
+        assertFalse(Files.exists(out.resolve("deidentified")), "no de-identified instances left behind");
+        assertFalse(Files.exists(out.resolve(SecondLook.PROMPT_FILE)), "no prompt left behind");
+        assertFalse(Files.exists(out.resolve(SecondLook.SR_FILE)));
+        assertEquals("kept", Files.readString(earlier), "what was there before stays");
+    }
+
     /** The parts of the source's Patient Name (two characters or more) and its Patient ID. */
     private static List<String> identifiers(DicomObject source) {
         List<String> ids = new ArrayList<>();
