@@ -43,6 +43,10 @@ public interface CascadeRule {
             if (!v.isNumber()) {
                 return Optional.of("confidence " + jsonPointer + " is missing or not a number");
             }
+            if (!Double.isFinite(v.asDouble())) {
+                // a literal like 6667e7458667980798586 validates as a JSON number but says nothing about certainty
+                return Optional.of("confidence " + jsonPointer + " = " + v.asText() + " is not a finite number");
+            }
             return v.asDouble() < minimum
                     ? Optional.of(String.format(Locale.ROOT, "confidence %s = %s is below %s", jsonPointer,
                             v.asText(), minimum))

@@ -121,6 +121,18 @@ class CascadeTest {
     }
 
     @Test
+    void aConfidenceThatOverflowsToInfinityIsNotConfidence() {
+        // what the random tiny model once wrote: valid JSON, a number too large for a double
+        StubModel fast = says("fast", "{\"urgent\":false,\"confidence\":6667e7458667980798586}");
+        StubModel deep = says("deep", "{\"urgent\":true,\"confidence\":0.9}");
+        CascadeResult r = Cascade.builder().fast("fast", fast).deep("deep", deep, ThinkingBudget.tokens(8))
+                .rule(CascadeRule.confidenceBelow("/confidence", 0.8)).build().run(REQUEST);
+        assertEquals(Optional.of("deep"), r.decidedBy());
+        assertTrue(r.path().get(0).reason().orElseThrow().endsWith("is not a finite number"),
+                r.path().get(0).reason().orElseThrow());
+    }
+
+    @Test
     void aCouncilBelowQuorumIsAFailedStepWithItsPartialResult() {
         Council down = Council.builder().member("a", StubModel.down("a")).member("b", StubModel.down("b")).build();
         CascadeResult r = Cascade.builder().fast("fast", says("f", "{\"urgent\":false,\"confidence\":0.1}"))
