@@ -11,6 +11,7 @@ import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
 import dev.deliberate.core.profile.DomainProfile;
 import dev.deliberate.core.profile.EvaluationCase;
+import dev.deliberate.core.profile.SafetyRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,10 +139,12 @@ public final class Evaluator {
         Outcome outcome = correct ? Outcome.CORRECT
                 : r.thinkingCut().equals(Optional.of(FinishReason.THINKING_BUDGET)) ? Outcome.BUDGET_CUT
                 : r.thinkingCut().equals(Optional.of(FinishReason.DEADLINE)) ? Outcome.DEADLINE : Outcome.WRONG;
-        List<String> escalations = answer.isObject() ? profile.safety().judge(answer).escalations() : List.of();
-        List<String> violations = answer.isObject() ? profile.safety().judge(answer).violations() : List.of();
-        List<String> flags = new ArrayList<>(violations);
-        flags.addAll(escalations);
+        List<String> flags = new ArrayList<>();
+        if (answer.isObject()) {
+            SafetyRules.SafetyVerdict verdict = profile.safety().judge(answer);
+            flags.addAll(verdict.violations());
+            flags.addAll(verdict.escalations());
+        }
         return new CaseResult(c.id(), s.label(), outcome, Optional.of(r.finish()), scores, mean, ms,
                 r.usage().thinkingTokens(), r.usage().answerTokens(), Optional.of(answer), flags, Optional.empty());
     }

@@ -1,9 +1,7 @@
 package dev.deliberate.cli.core;
 
-import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.ReasoningModel;
-import dev.deliberate.core.ReasoningModels;
 import dev.deliberate.core.profile.DomainProfile;
 import dev.deliberate.core.profile.EvaluationCase;
 import dev.deliberate.eval.EvalReport;
@@ -88,15 +86,11 @@ public final class EvalCommand implements Callable<Integer> {
             throw new CommandFailedException(profile + ": the profile has no evaluation cases (give --cases FILE)");
         }
         Optional<EvalRun> before = baseline == null ? Optional.empty() : Optional.of(EvalRun.read(baseline));
-        List<ReasoningModel> open = new ArrayList<>();
-        try {
+        try (OpenModels open = new OpenModels(ModelOptions.defaults(), err)) {
             Evaluator evaluator = Evaluator.of(domain, caseList);
             for (String m : models) {
-                ModelLocator locator = ModelLocator.parse(m);
-                ReasoningModel model = ReasoningModels.open(locator, LoadProgress.attach(ModelOptions.defaults(),
-                        locator, err));
-                open.add(model);
-                String name = label(m);
+                ReasoningModel model = open.get(m);
+                String name = OpenModels.shortName(m);
                 if (budgets.isEmpty()) {
                     evaluator.setting(new Setting(name, model, OptionalInt.empty(), Optional.ofNullable(deadline)));
                 }
@@ -105,7 +99,7 @@ public final class EvalCommand implements Callable<Integer> {
                             Optional.ofNullable(deadline)));
                 }
             }
-            boolean live = Terminal.isInteractive() || System.console() != null;
+            boolean live = System.console() != null; // \r-redrawn progress only on a terminal
             EvalRun run = evaluator.run((done, total, last) -> progress(err, live, done, total, last.setting(),
                     last.caseId(), last.outcome()));
             EvalReport.Files files = EvalReport.write(run, before, report);
@@ -118,22 +112,8 @@ public final class EvalCommand implements Callable<Integer> {
             }
             out.println("wrote " + files.markdown() + ", " + files.html() + " and " + files.results());
             out.flush();
-        } finally {
-            open.forEach(ReasoningModel::close);
         }
         return 0;
-    }
-
-    /** A short label: the file name without .gguf, or the endpoint's model id. */
-    static String label(String model) {
-        String s = model;
-        int hash = s.indexOf('#');
-        if (hash >= 0) {
-            return s.substring(hash + 1);
-        }
-        s = s.replaceAll("/+$", "");
-        s = s.substring(s.lastIndexOf('/') + 1);
-        return s.toLowerCase(Locale.ROOT).endsWith(".gguf") ? s.substring(0, s.length() - 5) : s;
     }
 
     private static void progress(PrintWriter err, boolean live, int done, int total, String setting, String id,
