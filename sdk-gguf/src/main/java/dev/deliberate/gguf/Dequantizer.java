@@ -57,18 +57,6 @@ final class Dequantizer {
                 b.position(b.position() + 4 * count);
                 return;
             }
-            case F16 -> {
-                for (int i = 0; i < count; i++) {
-                    dst[at + i] = Float16.toFloat(b.getShort());
-                }
-                return;
-            }
-            case BF16 -> {
-                for (int i = 0; i < count; i++) {
-                    dst[at + i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
-                }
-                return;
-            }
             default -> {
                 // block types below
             }
@@ -76,6 +64,7 @@ final class Dequantizer {
         if (!SUPPORTED.contains(type)) {
             throw new IllegalArgumentException("no decoder for " + type);
         }
+        // F16, BF16 and the block types: read the backing array directly
         int blocks = count / type.blockSize();
         int bytes = blocks * type.blockBytes();
         byte[] a;
@@ -88,6 +77,18 @@ final class Dequantizer {
             a = new byte[bytes];
             b.get(a);
             p = 0;
+        }
+        if (type == GgmlType.F16) {
+            for (int i = 0; i < count; i++, p += 2) {
+                dst[at + i] = half(a, p);
+            }
+            return;
+        }
+        if (type == GgmlType.BF16) {
+            for (int i = 0; i < count; i++, p += 2) {
+                dst[at + i] = Float.intBitsToFloat(((a[p] & 0xff) | (a[p + 1] & 0xff) << 8) << 16);
+            }
+            return;
         }
         int o = at;
         int step = type.blockBytes();
