@@ -35,6 +35,10 @@ import java.util.SplittableRandom;
  * and the tensor's index, so the same seed always
  * gives a byte-identical file, a different seed different weights, and the vocabulary never changes.
  *
+ * <p>Each matrix is encoded as {@link TestModelSpec#tensorType} says (uniform, or llama.cpp's Q4_K_M/Q5_K_M mix);
+ * the values drawn do not depend on the encoding, so the same seed written as F32 holds exactly the weights that a
+ * quantized file approximates.
+ *
  * <p>Instances are immutable and thread-safe. Files are written atomically (temporary file, then move).
  */
 public final class TestModelGenerator {
