@@ -8,7 +8,8 @@ import java.util.Set;
  * Encodes blocks of floats as ggml's reference quantizers do ({@code quantize_row_*_ref} in ggml's
  * {@code ggml-quants.c}: the algorithms used when no importance matrix is given), so that {@link Dequantizer}
  * and llama.cpp decode them. The float operations follow the reference in the same order, so the output is
- * normally byte-identical to ggml's; a C compiler that fuses multiply-adds may round a value differently.
+ * byte-identical to ggml's (sdk-llama's {@code GgmlBitExactIT} compares every block with the reference functions of
+ * the llama.cpp build the binding ships); a C compiler that fuses multiply-adds could round a value differently.
  *
  * <p>One instance encodes blocks of one type and owns its scratch arrays: no allocation per block. Not API, not
  * thread-safe.
