@@ -1,6 +1,7 @@
 package dev.deliberate.cli.serve;
 
 import dev.deliberate.core.ModelLocator;
+import dev.deliberate.cli.core.LocalModelOptions;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.server.ApiKey;
 import dev.deliberate.server.ModelPool;
@@ -56,13 +57,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + "instance has its own context memory; llama.cpp shares the mapped weights.")
     int parallel;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "CPU threads per instance (default: the cores divided among the instances).")
-    int threads;
-
-    @Option(names = "--context", defaultValue = "0", paramLabel = "N",
-            description = "Context window per instance, in tokens (default: the model's, at most 8192).")
-    int context;
+    @CommandLine.Mixin
+    LocalModelOptions local = new LocalModelOptions();
 
     @Option(names = "--model-id", paramLabel = "ID",
             description = "The id clients send as 'model' (default: the model's own name).")
@@ -99,8 +95,9 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         quietJetty();
         ServerConfig config = configure(System.getenv(KEY_VARIABLE));
-        int perInstance = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        ModelOptions options = ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(perInstance, context, 0));
+        int perInstance = local.threads() > 0 ? local.threads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+        ModelOptions options = local.apply(ModelOptions.defaults(), perInstance);
         ModelPool pool = ModelPool.open(ModelLocator.parse(model), options, parallel);
         OpenAiServer server;
         try {
@@ -147,9 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--parallel must be in [1, " + ModelPool.MAX_SIZE + "], got "
                     + parallel);
         }
-        if (threads < 0 || context < 0) {
-            throw new CommandLine.ParameterException(cl, "--threads and --context must be >= 0");
-        }
+        local.check(cl);
         if (shutdownGrace < 0) {
             throw new CommandLine.ParameterException(cl, "--shutdown-grace must be >= 0 seconds");
         }
