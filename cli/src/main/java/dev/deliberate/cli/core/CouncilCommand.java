@@ -14,10 +14,12 @@ import dev.deliberate.core.council.CouncilMember;
 import dev.deliberate.core.council.CouncilOptions;
 import dev.deliberate.core.council.CouncilQuorumException;
 import dev.deliberate.core.council.CouncilResult;
+import dev.deliberate.core.profile.DomainProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Parameters;
             "Asks several models the same question: each answers independently, then judges the others' anonymised"
                     + " answers; the agreement is measured per field and overall, and a disagreement is flagged.",
             "Repeat --member; the same model given twice is one model with two seeds (self-consistency).",
+            "With --profile: every member is asked the profile's request (prompt, schema, thinking budget and"
+                    + " deadline per call), its council quorum and threshold apply unless given here, and its safety"
+                    + " rules judge the final answer (stderr).",
             "Exit status: 0 when the members agree, 3 when they disagree (agreement below --threshold), 1 on errors"
                     + " (also when fewer than --quorum members answered), 2 on bad arguments."
         })
@@ -48,6 +53,9 @@ public final class CouncilCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ModelQuestionOptions ask = new ModelQuestionOptions();
+
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
 
     @Option(names = "--consensus", paramLabel = "RULE", defaultValue = "majority",
             description = "majority or review-weighted (default: ${DEFAULT-VALUE}).")
@@ -87,6 +95,7 @@ public final class CouncilCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "PROMPT is empty");
         }
         ask.check(cl);
+        profile.checkAgainst(cl, ask.answer);
         settings.check(cl, true);
         ConsensusRule rule = switch (consensus) {
             case "majority" -> ConsensusRule.MAJORITY;
@@ -97,12 +106,16 @@ public final class CouncilCommand implements Callable<Integer> {
         if (maxLocal < 1 || critiqueLength < 8 || critiqueLength > 4000) {
             throw new CommandLine.ParameterException(cl, "--max-local must be >= 1, --critique-length in [8, 4000]");
         }
-        CouncilOptions.Builder ob = settings.options().consensusRule(rule).review(!noReview)
+        Optional<DomainProfile> domain = profile.load();
+        CouncilOptions.Builder ob = settings.options(domain, cl.getParseResult()).consensusRule(rule).review(!noReview)
                 .maxConcurrentLocal(maxLocal).critiqueMaxChars(critiqueLength);
         ask.thinking.budget().ifPresent(ob::totalThinkingTokens);
         Sampling base = ask.sampling.base();
-        ReasoningRequest request = ask.answer.request().sampling(base).thinkingBudget(ThinkingBudget.unlimited())
-                .user(String.join(" ", prompt)).build();
+        ReasoningRequest.Builder rb = ask.request(domain, String.join(" ", prompt), cl.getParseResult()).sampling(base);
+        if (domain.isEmpty()) {
+            rb.thinkingBudget(ThinkingBudget.unlimited()); // --thinking-budget bounds the whole council
+        }
+        ReasoningRequest request = rb.build();
         ModelOptions options = ask.local.apply(ModelOptions.defaults());
         try (OpenModels models = new OpenModels(options, err);
              AuditTrail trail = audit == null ? null : AuditTrail.open(audit, AuditRedactor.none())) {
@@ -138,6 +151,9 @@ public final class CouncilCommand implements Callable<Integer> {
             }
             if (trail != null) {
                 trail.recordCouncil(request, result);
+            }
+            if (domain.isPresent() && result.finalAnswer().isPresent()) {
+                ProfileOption.reportSafety(err, domain.get(), result.finalAnswer().get());
             }
             if (json) {
                 out.println(ResultJson.council(result, AuditRedactor.none()).toString());

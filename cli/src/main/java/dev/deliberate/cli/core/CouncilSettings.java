@@ -4,6 +4,7 @@ import dev.deliberate.core.Sampling;
 import dev.deliberate.core.council.Council;
 import dev.deliberate.core.council.CouncilMember;
 import dev.deliberate.core.council.CouncilOptions;
+import dev.deliberate.core.profile.DomainProfile;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +70,28 @@ public final class CouncilSettings {
 
     /** Council options with the quorum, threshold and deadline of these flags. */
     public CouncilOptions.Builder options() {
-        CouncilOptions.Builder ob = CouncilOptions.builder().quorum(quorum).threshold(threshold);
+        return options(Optional.empty(), null);
+    }
+
+    /**
+     * Council options: the profile's quorum and disagreement threshold when there is a profile, each replaced by
+     * {@code --quorum} or {@code --threshold} when given on the command line; the deadline of {@code --deadline}.
+     *
+     * @param parsed the command's parse result (which options were given); may be null without a profile
+     */
+    public CouncilOptions.Builder options(Optional<DomainProfile> domain, CommandLine.ParseResult parsed) {
+        CouncilOptions.Builder ob;
+        if (domain.isPresent()) {
+            ob = domain.get().councilOptions();
+            if (parsed.hasMatchedOption("--quorum")) {
+                ob.quorum(quorum);
+            }
+            if (parsed.hasMatchedOption("--threshold")) {
+                ob.threshold(threshold);
+            }
+        } else {
+            ob = CouncilOptions.builder().quorum(quorum).threshold(threshold);
+        }
         if (deadline != null) {
             ob.deadline(deadline);
         }

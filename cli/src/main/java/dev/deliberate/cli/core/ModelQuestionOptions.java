@@ -1,5 +1,8 @@
 package dev.deliberate.cli.core;
 
+import dev.deliberate.core.ReasoningRequest;
+import dev.deliberate.core.profile.DomainProfile;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -31,5 +34,24 @@ public final class ModelQuestionOptions {
         answer.check(cl);
         sampling.check(cl);
         local.check(cl);
+    }
+
+    /**
+     * The request for {@code question}: the profile's (system prompt with glossary and examples, schema, default
+     * thinking budget and deadline, answer bound; {@code --answer-budget} given here overrides its bound) when there
+     * is one, else from {@code --schema}, {@code --system} and {@code --answer-budget}. Sampling from
+     * {@code --temperature} and {@code --seed}; the thinking budget is the caller's to adjust.
+     */
+    ReasoningRequest.Builder request(Optional<DomainProfile> domain, String question, CommandLine.ParseResult parsed) {
+        ReasoningRequest.Builder b;
+        if (domain.isPresent()) {
+            b = domain.get().request(question).toBuilder();
+            if (parsed.hasMatchedOption("--answer-budget")) {
+                b.answerMaxTokens(answer.answerBudget());
+            }
+        } else {
+            b = answer.request().user(question);
+        }
+        return b.sampling(sampling.sampling());
     }
 }

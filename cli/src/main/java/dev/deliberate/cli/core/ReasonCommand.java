@@ -14,7 +14,6 @@ import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
 import dev.deliberate.core.profile.DomainProfile;
-import dev.deliberate.core.profile.SafetyRules;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,11 +59,8 @@ public final class ReasonCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with thinking, answer, usage, timings, model.")
     boolean json;
 
-    @Option(names = "--profile", paramLabel = "DIR",
-            description = "A domain profile bundle: its system prompt, glossary, examples, answer schema and default"
-                    + " budgets shape the request (options given here override its budgets); its safety rules judge"
-                    + " the answer. See docs/profiles.md.")
-    Path profile;
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
 
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "The question (several words are joined).")
     List<String> prompt;
@@ -78,7 +74,7 @@ public final class ReasonCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
         AnswerFormat format = ask.answer.format();
-        DomainProfile domain = profile == null ? null : loadProfile(profile);
+        DomainProfile domain = profile.load().orElse(null);
         Sampling sampling = ask.sampling.sampling();
         ModelLocator locator = ModelLocator.parse(model);
         ModelOptions options = remote.apply(ask.local.apply(ModelOptions.defaults()));
@@ -120,9 +116,7 @@ public final class ReasonCommand implements Callable<Integer> {
             }
             Reasoning r = call.join();
             if (domain != null && r.answerJson().isPresent()) {
-                SafetyRules.SafetyVerdict verdict = domain.safety().judge(r.answerJson().get());
-                verdict.violations().forEach(v -> err.println("safety (" + domain.id() + "): VIOLATION: " + v));
-                verdict.escalations().forEach(v -> err.println("safety (" + domain.id() + "): ESCALATE: " + v));
+                ProfileOption.reportSafety(err, domain, r.answerJson().get());
             }
             if (json) {
                 out.println(ReasoningOutput.json(new ObjectMapper(), r).toString());
@@ -148,18 +142,14 @@ public final class ReasonCommand implements Callable<Integer> {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         ReasoningRequest.Builder b;
         ThinkingBudget budget;
+        b = ask.request(java.util.Optional.ofNullable(domain), question, parsed);
         if (domain != null) {
-            ReasoningRequest base = domain.request(question);
-            b = base.toBuilder();
-            budget = base.thinkingBudget();
+            budget = b.build().thinkingBudget();
             if (ask.thinking.budget().isPresent()) {
                 budget = new ThinkingBudget(ask.thinking.budget().getAsInt(), budget.deadline(), budget.timeout());
             }
-            if (parsed.hasMatchedOption("--answer-budget")) {
-                b.answerMaxTokens(ask.answer.answerBudget());
-            }
         } else {
-            b = ask.answer.request().answerFormat(format).user(question);
+            b.answerFormat(format);
             budget = ask.thinking.budget().isEmpty() ? ThinkingBudget.unlimited()
                     : ThinkingBudget.tokens(ask.thinking.budget().getAsInt());
         }
@@ -169,20 +159,9 @@ public final class ReasonCommand implements Callable<Integer> {
         return b.thinkingBudget(budget).sampling(sampling).build();
     }
 
-    private static DomainProfile loadProfile(Path dir) {
-        try {
-            return DomainProfile.load(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private void checkOptions() {
         CommandLine cl = spec.commandLine();
-        if (profile != null && (ask.answer.schema().isPresent() || ask.answer.system().isPresent())) {
-            throw new CommandLine.ParameterException(cl, "--profile brings its own system prompt and answer schema:"
-                    + " do not combine it with --schema or --system");
-        }
+        profile.checkAgainst(cl, ask.answer);
         ask.check(cl);
         if (String.join(" ", prompt).isBlank()) {
             throw new CommandLine.ParameterException(cl, "PROMPT is empty");

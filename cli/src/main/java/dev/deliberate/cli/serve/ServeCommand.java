@@ -2,6 +2,7 @@ package dev.deliberate.cli.serve;
 
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.cli.core.LocalModelOptions;
+import dev.deliberate.cli.core.ProfileOption;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.server.ApiKey;
 import dev.deliberate.server.ModelPool;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
         description = {
             "Serve a model over the OpenAI API: GET /v1/models, POST /v1/chat/completions (blocking and streaming).",
             "Thinking is returned in reasoning_content, never in content; response_format json_schema answers are "
-                    + "constrained and validated; thinking_budget and reasoning_effort bound the thinking."
+                    + "constrained and validated; thinking_budget and reasoning_effort bound the thinking.",
+            "With --profile, every request is asked under the profile: its system prompt comes first, its schema"
+                    + " applies without response_format, its budgets without thinking_budget/reasoning_effort/max_tokens."
         })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -59,6 +62,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     LocalModelOptions local = new LocalModelOptions();
+
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
 
     @Option(names = "--model-id", paramLabel = "ID",
             description = "The id clients send as 'model' (default: the model's own name).")
@@ -112,9 +118,10 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "deliberate-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("deliberate: serving %s at %s (%d instance(s), %d thread(s) each%s); Ctrl-C to stop%n",
+        out.printf("deliberate: serving %s at %s (%d instance(s), %d thread(s) each%s%s); Ctrl-C to stop%n",
                 server.modelId(), server.baseUrl(), pool.size(), perInstance,
-                config.apiKey().isPresent() ? ", API key required" : "");
+                config.apiKey().isPresent() ? ", API key required" : "",
+                config.profile().map(p -> ", profile " + p.id()).orElse(""));
         out.flush();
         stopped.await();
         return 0;
@@ -159,6 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (modelId != null) {
                 b.modelId(modelId);
             }
+            profile.load().ifPresent(b::profile);
             return b.build();
         } catch (dev.deliberate.core.InvalidRequestException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
