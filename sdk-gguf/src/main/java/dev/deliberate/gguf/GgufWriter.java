@@ -212,11 +212,6 @@ public final class GgufWriter {
         return this;
     }
 
-    /** @return the types {@link #tensor} encodes from floats */
-    public static Set<GgmlType> encodableTypes() {
-        return Set.copyOf(ENCODABLE);
-    }
-
     /**
      * Writes the file atomically: to a temporary file beside {@code path}, then moved onto {@code path}
      * (replacing it). On failure the temporary file is removed and {@code path} is untouched.
