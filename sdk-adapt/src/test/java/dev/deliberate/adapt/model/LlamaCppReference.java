@@ -1,6 +1,8 @@
 package dev.deliberate.adapt.model;
 
+import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
 import de.kherud.llama.args.PoolingType;
@@ -13,12 +15,13 @@ import java.nio.file.Path;
  * {@code n_probs} path aborts the JVM (it reads a {@code probs} field that this llama.cpp build no longer writes), so
  * the comparison uses what it does expose exactly: the embedding of the last token ({@code --pooling last}), which
  * is the final hidden state after the output norm, L2-normalised by llama.cpp's server. The output head after it
- * is one matrix product. The prompt is text: llama.cpp tokenizes it and adds BOS; {@link #tokenIds} gives the same
+ * is one matrix product; {@link #greedyNextPiece} checks it through the token llama.cpp picks. The prompt is text: llama.cpp tokenizes it and adds BOS; {@link #tokenIds} gives the same
  * ids. KV cache in F32 so that llama.cpp does not round keys and values to F16.
  */
 final class LlamaCppReference implements AutoCloseable {
 
     private final LlamaModel model;
+    private final LlamaModel generator;
     private final int bos;
 
     LlamaCppReference(Path gguf, int bos, int threads) throws Exception {
@@ -34,6 +37,9 @@ final class LlamaCppReference implements AutoCloseable {
             Peers.missing("the llama.cpp native library (" + e.getMessage() + ")");
             throw e;
         }
+        this.generator = new LlamaModel(new ModelParameters().setModel(gguf.toString()).setCtxSize(512)
+                .setThreads(threads).setThreadsBatch(threads).setSeed(42).setCacheTypeK(CacheType.F32)
+                .setCacheTypeV(CacheType.F32));
         this.bos = bos;
     }
 
@@ -51,8 +57,24 @@ final class LlamaCppReference implements AutoCloseable {
         return model.embed(text);
     }
 
+    /** @return the text of the token llama.cpp picks greedily after BOS + {@code text}: the output head's argmax */
+    String greedyNextPiece(String text) {
+        StringBuilder out = new StringBuilder();
+        for (LlamaOutput o : generator.generate(new InferenceParameters(text).setNPredict(1).setTemperature(0f)
+                .setSeed(1))) {
+            out.append(o.text);
+        }
+        return out.toString();
+    }
+
+    /** @return llama.cpp's text of one token */
+    String piece(int id) {
+        return generator.decode(new int[] {id});
+    }
+
     @Override
     public void close() {
+        generator.close();
         model.close();
     }
 }
