@@ -8,6 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.deliberate.gguf.GgmlType;
 import dev.deliberate.gguf.GgufFile;
+import dev.deliberate.gguf.GgufTensorInfo;
+import dev.deliberate.gguf.GgufTensorReader;
+import dev.deliberate.gguf.GgufValue;
+import dev.deliberate.gguf.GgufWriter;
 import dev.deliberate.llama.TestModels;
 import dev.deliberate.testmodel.TestModelGenerator;
 import dev.deliberate.testmodel.TestModelPreset;
@@ -143,6 +147,46 @@ class ForwardMatchesLlamaCppIT {
         GgufFile header = GgufFile.read(gguf);
         double diff = compare(gguf, header, ModelConfig.fromGguf(header), 0.1f);
         assertTrue(diff < TOLERANCE_Q8_0, "Q8_0: " + diff);
+    }
+
+    /**
+     * The TINY weights as a {@code llama} file: metadata keys renamed, no q/k/v biases, no {@code output.weight} (so
+     * both sides tie the head to the token embedding), F32.
+     */
+    static Path tinyAsLlama(Path dir) throws Exception {
+        Path qwen = TestModels.tiny();
+        GgufFile header = GgufFile.read(qwen);
+        GgufWriter out = new GgufWriter();
+        header.metadata().forEach((k, v) -> out.put(k.startsWith("qwen2.") ? "llama." + k.substring(6) : k,
+                k.equals("general.architecture") ? GgufValue.string("llama") : v));
+        try (GgufTensorReader reader = GgufTensorReader.open(qwen, header)) {
+            for (GgufTensorInfo t : header.tensors()) {
+                if (t.name().endsWith(".bias") || t.name().equals("output.weight")) {
+                    continue;
+                }
+                float[] values = reader.readFloats(t);
+                out.tensor(t.name(), GgmlType.F32, t.shape(), sink -> sink.accept(values, 0, values.length));
+            }
+        }
+        Path file = dir.resolve("tiny-llama.gguf");
+        out.write(file);
+        return file;
+    }
+
+    @Test
+    void llamaArchitectureWithATiedHeadMatchesLlamaCpp() throws Exception {
+        Path gguf = tinyAsLlama(dir);
+        GgufFile header = GgufFile.read(gguf);
+        ModelConfig config = ModelConfig.fromGguf(header);
+        assertEquals(Architecture.LLAMA, config.architecture());
+        assertEquals(RopeStyle.NORMAL, config.ropeStyle());
+        try (DecoderModel model = DecoderModel.load(gguf, root)) {
+            assertTrue(model.tiedOutput());
+        }
+        double diff = compare(gguf, header, config, 1e-3f);
+        assertTrue(diff < TOLERANCE_F32, "llama F32: " + diff);
+        double wrong = compare(gguf, header, config.withRopeStyle(RopeStyle.NEOX), Float.MAX_VALUE);
+        assertTrue(wrong > 5 * TOLERANCE_Q8_0, "NEOX rotation on a llama model went unnoticed: " + wrong);
     }
 
     @Test
