@@ -228,6 +228,48 @@ class DecoderModelTest {
     }
 
     @Test
+    void theLoraGradientIsTheDerivativeOfTheLoss() throws Exception {
+        try (DecoderModel m = DecoderModel.load(tiny, root)) {
+            m.addLora(new LoraConfig(2, 4, 0f, EnumSet.of(LoraTarget.V, LoraTarget.UP)), 9);
+            m.setTrainable(Trainable.LORA);
+            NDArray b = m.lora().get("blk.0.attn_v.weight").b();
+            b.addi(0.1f); // away from B = 0, so that A's gradient is not zero either
+            NDArray a = m.lora().get("blk.0.attn_v.weight").a();
+            float gradB;
+            float gradA;
+            try (NDManager s = root.newSubManager()) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(crossEntropy(m, s));
+                }
+                gradB = b.getGradient().getFloat(3, 1);
+                gradA = a.getGradient().getFloat(1, 5);
+            }
+            m.setTrainable(Trainable.NONE);
+            assertEquals(numericDerivative(m, b, 3, 1), gradB, 5e-4 + 0.01 * Math.abs(gradB));
+            assertEquals(numericDerivative(m, a, 1, 5), gradA, 5e-4 + 0.01 * Math.abs(gradA));
+            assertTrue(Math.abs(gradB) > 1e-3 && Math.abs(gradA) > 1e-4, gradB + ", " + gradA);
+        }
+    }
+
+    /** Central difference of the loss in one element, in double from two F32 forward passes. */
+    private static double numericDerivative(DecoderModel m, NDArray p, int row, int col) {
+        float h = 1e-2f;
+        float v = p.getFloat(row, col);
+        p.set(new NDIndex(row + ", " + col), v + h);
+        double up;
+        double down;
+        try (NDManager s = root.newSubManager()) {
+            up = crossEntropy(m, s).getFloat();
+        }
+        p.set(new NDIndex(row + ", " + col), v - h);
+        try (NDManager s = root.newSubManager()) {
+            down = crossEntropy(m, s).getFloat();
+        }
+        p.set(new NDIndex(row + ", " + col), v);
+        return (up - down) / (2 * h);
+    }
+
+    @Test
     void allWeightsTrainingReachesEveryWeight() throws Exception {
         try (DecoderModel m = DecoderModel.load(tiny, root)) {
             m.setTrainable(Trainable.ALL);
