@@ -200,8 +200,9 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * @return the base weights by GGUF tensor name, in PyTorch layout ({@code (out, in)} for matrices); the output
-     *         head is absent when it is tied to {@code token_embd.weight}
+     * @return the base weights by GGUF tensor name, in PyTorch layout ({@code (out, in)} for matrices), so that
+     *         {@code toFloatArray()} gives the values in ggml order, ready for {@code GgufWriter}; the output head
+     *         is absent when it is tied to {@code token_embd.weight}
      */
     public Map<String, NDArray> weights() {
         return weights;
@@ -466,6 +467,17 @@ public final class DecoderModel implements AutoCloseable {
      */
     public NDArray hiddenStates(NDArray tokenIds, NDArray mask, ForwardMode mode) {
         return forward(tokenIds, mask, mode, false);
+    }
+
+    /**
+     * Applies the output head to hidden states, for example only at the positions a loss uses, which saves the
+     * {@code [batch, seq, vocab]} logits of {@link #logits} when the vocabulary is large.
+     *
+     * @param hidden float array {@code [..., hidden]} from {@link #hiddenStates}
+     * @return logits {@code [..., vocab]}, attached to the manager of {@code hidden}
+     */
+    public NDArray outputHead(NDArray hidden) {
+        return Linear.linear(hidden, outputHead).singletonOrThrow();
     }
 
     private NDArray forward(NDArray tokenIds, NDArray mask, ForwardMode mode, boolean head) {

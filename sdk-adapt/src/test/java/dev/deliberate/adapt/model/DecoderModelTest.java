@@ -168,6 +168,19 @@ class DecoderModelTest {
         assertEquals(vocab * IDS.length, full.length);
     }
 
+    @Test
+    void theHeadOnTheHiddenStatesGivesTheLogits() {
+        try (NDManager s = root.newSubManager()) {
+            NDArray ids = s.create(IDS).reshape(1, IDS.length);
+            NDArray hidden = model.hiddenStates(ids, null, ForwardMode.INFERENCE);
+            assertEquals(64, hidden.getShape().get(2));
+            NDArray last = hidden.get(new NDIndex("0, -1, :"));
+            float[] all = model.logits(ids, ForwardMode.INFERENCE).toFloatArray();
+            float[] expected = java.util.Arrays.copyOfRange(all, all.length - 512, all.length);
+            assertClose(expected, model.outputHead(last).toFloatArray(), 1e-5f);
+        }
+    }
+
     private static void assertClose(float[] expected, float[] actual, float tolerance) {
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
