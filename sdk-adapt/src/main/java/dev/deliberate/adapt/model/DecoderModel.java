@@ -450,7 +450,8 @@ public final class DecoderModel implements AutoCloseable {
      *                 padding
      * @param mode     training (dropout, intermediates kept for backward) or inference
      * @return float array {@code [batch, seq, vocab]}, attached to the manager of {@code tokenIds}
-     * @throws IllegalArgumentException if the shapes do not fit or the sequence exceeds the context length
+     * @throws IllegalArgumentException if the shapes do not fit, an id is outside the vocabulary or the sequence
+     *                                  exceeds the context length
      */
     public NDArray logits(NDArray tokenIds, NDArray mask, ForwardMode mode) {
         return forward(tokenIds, mask, mode, true);
@@ -500,6 +501,12 @@ public final class DecoderModel implements AutoCloseable {
         boolean training = mode == ForwardMode.TRAINING;
         try {
             NDArray ids = own(tokenIds.toType(DataType.INT64, true), work);
+            long min = own(ids.min(), work).getLong();
+            long max = own(ids.max(), work).getLong();
+            if (min < 0 || max >= config.vocabularySize()) {
+                throw new IllegalArgumentException("token ids must be in [0, " + config.vocabularySize()
+                        + "), not " + (min < 0 ? min : max));
+            }
             NDArray x = Embedding.embedding(ids, tokenEmbedding, SparseFormat.DENSE).singletonOrThrow();
             own(x, work);
             Rotation rot = rotation(work, mask, batch, seq);
@@ -521,6 +528,9 @@ public final class DecoderModel implements AutoCloseable {
             }
             out.attach(caller);
             return out;
+        } catch (RuntimeException e) {
+            work.close();
+            throw e;
         } finally {
             if (!training) {
                 work.close();

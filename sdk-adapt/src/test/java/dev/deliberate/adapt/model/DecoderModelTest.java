@@ -211,6 +211,32 @@ class DecoderModelTest {
     }
 
     @Test
+    void dropoutActsOnlyWhileTrainingAndFollowsTheEngineSeed() throws Exception {
+        try (DecoderModel m = DecoderModel.load(tiny, root)) {
+            m.addLora(new LoraConfig(4, 8, 0.5f, EnumSet.allOf(LoraTarget.class)), 2);
+            for (LoraWeights w : m.lora().values()) {
+                w.b().addi(0.05f);
+            }
+            float[] inference = logits(m, IDS);
+            float[] first;
+            float[] second;
+            float[] third;
+            try (NDManager s = root.newSubManager()) {
+                NDArray ids = s.create(IDS).reshape(1, IDS.length);
+                Engine.getInstance().setRandomSeed(77);
+                first = m.logits(ids, ForwardMode.TRAINING).toFloatArray();
+                Engine.getInstance().setRandomSeed(77);
+                second = m.logits(ids, ForwardMode.TRAINING).toFloatArray();
+                third = m.logits(ids, ForwardMode.TRAINING).toFloatArray();
+            }
+            assertArrayEquals(first, second, "the same engine seed gives the same dropout");
+            assertFalse(java.util.Arrays.equals(first, third), "dropout draws new masks");
+            assertFalse(java.util.Arrays.equals(first, inference), "dropout acts while training");
+            assertArrayEquals(inference, logits(m, IDS), "no dropout in inference");
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameAdapter() throws Exception {
         try (DecoderModel a = DecoderModel.load(tiny, root); DecoderModel b = DecoderModel.load(tiny, root)) {
             a.addLora(LoraConfig.attention(2), 11);
@@ -343,6 +369,10 @@ class DecoderModelTest {
                     () -> model.logits(s.create(new int[] {1, 2, 3}), ForwardMode.INFERENCE));
             assertThrows(IllegalArgumentException.class, () -> model.logits(s.create(new int[][] {{1, 2}}),
                     s.create(new float[][] {{1, 1, 1}}), ForwardMode.INFERENCE));
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.logits(s.create(new int[][] {{1, 512}}), ForwardMode.INFERENCE));
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.logits(s.create(new int[][] {{-1, 2}}), ForwardMode.TRAINING));
         }
         assertThrows(IllegalArgumentException.class, () -> new LoraConfig(0, 1, 0, EnumSet.of(LoraTarget.Q)));
         assertThrows(IllegalArgumentException.class, () -> new LoraConfig(4, 8, 1f, EnumSet.of(LoraTarget.Q)));
