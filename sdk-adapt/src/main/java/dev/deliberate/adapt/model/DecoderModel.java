@@ -249,14 +249,14 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * Sets LoRA matrices from values, for example an adapter read from a file. Replaces any adapter added before.
+     * Sets LoRA matrices from values. Replaces any adapter added before.
      *
      * @param config  rank, alpha, dropout and the targets present in {@code matrices}
      * @param matrices per base weight name ({@code blk.0.attn_q.weight}), {@code A} as {@code rank} rows of
      *                 {@code in} values and {@code B} as {@code out} rows of {@code rank} values
      * @throws IllegalArgumentException if a name is not a targeted projection or a length does not fit
      */
-    public void setLora(LoraConfig config, Map<String, float[][]> matrices) {
+    private void setLora(LoraConfig config, Map<String, float[][]> matrices) {
         Objects.requireNonNull(config, "config");
         clearLora();
         for (Map.Entry<String, float[][]> e : matrices.entrySet()) {
