@@ -208,6 +208,15 @@ public final class DecoderModel implements AutoCloseable {
         return weights;
     }
 
+    /** @return the number of base weights held (4 bytes each), without any adapter */
+    public long parameterCount() {
+        long n = 0;
+        for (NDArray w : weights.values()) {
+            n += w.size();
+        }
+        return n;
+    }
+
     /** @return whether the output head shares {@code token_embd.weight} */
     public boolean tiedOutput() {
         return outputHead == tokenEmbedding;

@@ -83,6 +83,8 @@ class DecoderModelTest {
         assertEquals(2048, c.contextLength());
         assertEquals(RopeStyle.NEOX, c.ropeStyle());
         assertFalse(model.tiedOutput());
+        assertEquals(TestModelPreset.TINY.spec().parameterCount(), model.parameterCount());
+        assertEquals(model.parameterCount(), c.parameterCount(true, false));
         assertEquals(List.of(512L, 64L), List.of(model.weights().get("token_embd.weight").getShape().get(0),
                 model.weights().get("token_embd.weight").getShape().get(1)));
     }
