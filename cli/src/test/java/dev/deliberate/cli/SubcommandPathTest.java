@@ -54,4 +54,13 @@ class SubcommandPathTest {
         assertEquals(2, cli.execute(args));
         return err.toString();
     }
+
+    @Test
+    void aCommandWithAKeyFileButNoModelRunsThroughMain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        // ConfigDefaults.check once failed with a NullPointerException on --key-file without --model (exit code 1,
+        // "unexpected error"); a missing input is a usage error (2)
+        java.util.Map<String, String> env = java.util.Map.of("XDG_CONFIG_HOME", tmp.resolve("config").toString());
+        assertEquals(2, Main.execute(env, "dicom", "deid", tmp.resolve("missing").toString(),
+                tmp.resolve("out").toString()));
+    }
 }
