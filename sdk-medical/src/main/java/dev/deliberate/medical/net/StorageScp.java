@@ -690,7 +690,7 @@ public final class StorageScp implements AutoCloseable {
         return target;
     }
 
-    private static void fsyncDirectory(Path dir) {
+    static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
