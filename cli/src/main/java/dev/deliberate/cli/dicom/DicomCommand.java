@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             SendCommand.class,
             FindCommand.class,
             MoveCommand.class,
+            GetCommand.class,
         })
 public final class DicomCommand extends DicomGroup {
 }

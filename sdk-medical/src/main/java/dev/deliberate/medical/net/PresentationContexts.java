@@ -56,6 +56,23 @@ public final class PresentationContexts {
         return out;
     }
 
+    /**
+     * The storage SOP classes a C-GET proposes when the caller names none: CT, MR (and their enhanced forms), CR, DX,
+     * MG, US (single and multi-frame), SC (single and true-colour multi-frame), XA, NM, PET, RT Image, Dose, Structure
+     * Set and Plan, Segmentation, Basic Text, Enhanced and Comprehensive SR, Key Object Selection, GSPS, Encapsulated
+     * PDF and 12-lead ECG.
+     */
+    public static final List<String> COMMON_STORAGE_SOP_CLASSES = List.of("1.2.840.10008.5.1.4.1.1.2",
+            "1.2.840.10008.5.1.4.1.1.2.1", "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.5.1.4.1.1.4.1",
+            "1.2.840.10008.5.1.4.1.1.1", "1.2.840.10008.5.1.4.1.1.1.1", "1.2.840.10008.5.1.4.1.1.1.2",
+            "1.2.840.10008.5.1.4.1.1.6.1", "1.2.840.10008.5.1.4.1.1.3.1", "1.2.840.10008.5.1.4.1.1.7",
+            "1.2.840.10008.5.1.4.1.1.7.4", "1.2.840.10008.5.1.4.1.1.12.1", "1.2.840.10008.5.1.4.1.1.20",
+            "1.2.840.10008.5.1.4.1.1.128", "1.2.840.10008.5.1.4.1.1.481.1", "1.2.840.10008.5.1.4.1.1.481.2",
+            "1.2.840.10008.5.1.4.1.1.481.3", "1.2.840.10008.5.1.4.1.1.481.5", "1.2.840.10008.5.1.4.1.1.66.4",
+            "1.2.840.10008.5.1.4.1.1.88.11", "1.2.840.10008.5.1.4.1.1.88.22", "1.2.840.10008.5.1.4.1.1.88.33",
+            "1.2.840.10008.5.1.4.1.1.88.59", "1.2.840.10008.5.1.4.1.1.11.1", "1.2.840.10008.5.1.4.1.1.104.1",
+            "1.2.840.10008.5.1.4.1.1.9.1.1");
+
     /** Role selections taking the SCP role (and not the SCU role) for these storage SOP classes, for C-GET. */
     public static List<RoleSelection> scpRoles(List<String> storageSopClasses) {
         return storageSopClasses.stream().map(u -> new RoleSelection(u, false, true)).toList();
