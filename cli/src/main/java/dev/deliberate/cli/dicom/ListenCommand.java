@@ -97,7 +97,10 @@ public final class ListenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--study-complete-after must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (!deid && (keyFile != null || !deidOptions.isEmpty() || allowBurnedIn)) {
+        // a --key-file from the configuration file is only a default: it must not make a plain listen an error
+        boolean keyFileGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--key-file");
+        if (!deid && (keyFileGiven || !deidOptions.isEmpty() || allowBurnedIn)) {
             throw new IllegalArgumentException("--key-file, --deid-option and --allow-burned-in need --deid");
         }
         if (tls.tls && tls.keyStore == null) {

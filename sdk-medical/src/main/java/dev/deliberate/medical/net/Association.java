@@ -164,8 +164,20 @@ public final class Association implements AutoCloseable {
             return new Association(link, request, options, ac);
         } catch (RuntimeException | IOException e) {
             link.closeQuietly();
+            if (tls.isPresent() && transportFailure(e)) {
+                // with TLS 1.3 a server's refusal of this side's certificate arrives after the client's handshake:
+                // as an alert, a reset or a broken pipe on the first PDU, depending on timing
+                throw new DicomNetworkException("TLS session with " + where + " ended before the association was "
+                        + "accepted (did the peer refuse this side's certificate?): " + e.getMessage(), e);
+            }
             throw e;
         }
+    }
+
+    /** A failure of the connection itself (closed, reset, broken), not an answer of the peer. */
+    private static boolean transportFailure(Exception e) {
+        return e instanceof AssociationAbortedException a ? a.source() == -1
+                : e.getClass() == DicomNetworkException.class && e.getCause() instanceof IOException;
     }
 
     /** The negotiated presentation contexts, in proposal order. */
