@@ -19,6 +19,7 @@ import dev.deliberate.medical.net.StorageScpOptions;
 import dev.deliberate.medical.net.StoreScu;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -40,9 +41,9 @@ import java.util.stream.Stream;
  *       variable {@code TCP_NODELAY=1} (DCMTK's fast setting; its default waits on Nagle/delayed ACK per instance);
  *   <li>SDK: {@code deliberate dicom listen} receiving, once with the default durability (each instance fsynced and
  *       renamed before it is acknowledged) and once with {@code --durability ATOMIC_RENAME} (renamed, not fsynced:
- *       what storescp offers, which writes in place without fsync), {@code deliberate dicom send --quiet DIR}
- *       sending, each a fresh JVM
- *       ({@code java -XX:-UsePerfData -jar cli/target/deliberate-cli.jar}, as the {@code deliberate} launcher runs it).
+ *       what storescp offers, which writes in place without fsync), {@code ./deliberate dicom send --quiet DIR}
+ *       sending through the launcher as a user runs it (C1 only and an AppCDS archive for {@code dicom send}, made by
+ *       an untimed first run), and the same with {@code DELIBERATE_NO_CDS=1} (a plain JVM, as before).
  * </ul>
  *
  * For reference it also times the library alone: SDK SCU to SDK SCP inside this JVM, warmed up by one pass.
@@ -66,6 +67,10 @@ public final class CStoreBench {
         Path jar = Path.of(args.length > 2 ? args[2] : "cli/target/deliberate-cli.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the CLI first (./mvnw -pl cli -am package): no " + jar);
+        }
+        String launcher = jar.getParent().getParent().getParent().resolve("deliberate").toString();
+        if (!Files.isExecutable(Path.of(launcher))) {
+            throw new IllegalStateException("run from the repository root: no launcher " + launcher);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Path work = Files.createTempDirectory("deliberate-cstore-bench");
@@ -96,29 +101,32 @@ public final class CStoreBench {
             List<Double> dcmtk = new ArrayList<>();
             List<Double> sdk = new ArrayList<>();
             List<Double> rename = new ArrayList<>();
-            List<Double> c1 = new ArrayList<>();
+            List<Double> plain = new ArrayList<>();
+            // untimed: the launcher's first dicom send makes its class-data archive
+            timed(work, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called", "SDKSCP",
+                    "--port", String.valueOf(renamePort), files.toString()), false);
             for (int r = 0; r < rounds; r++) {
                 clear(dcmtkOut);
                 clear(sdkOut);
                 clear(renameOut);
                 dcmtk.add(timed(work, List.of("storescu", "-aet", "BENCH", "-aec", "STORESCP", "+sd",
-                        "127.0.0.1", String.valueOf(dcmtkPort), files.toString())));
+                        "127.0.0.1", String.valueOf(dcmtkPort), files.toString()), false));
                 check(dcmtkOut, count, "storescp");
-                sdk.add(timed(work, List.of(java, "-XX:-UsePerfData", "-jar", jar.toString(), "dicom", "send",
+                sdk.add(timed(work, List.of(launcher, "dicom", "send",
                         "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port", String.valueOf(sdkPort),
-                        files.toString())));
+                        files.toString()), false));
                 check(sdkOut, count, "deliberate dicom listen");
-                rename.add(timed(work, List.of(java, "-XX:-UsePerfData", "-jar", jar.toString(), "dicom", "send",
+                rename.add(timed(work, List.of(launcher, "dicom", "send",
                         "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port", String.valueOf(renamePort),
-                        files.toString())));
+                        files.toString()), false));
                 check(renameOut, count, "deliberate dicom listen --durability ATOMIC_RENAME");
                 clear(renameOut);
-                c1.add(timed(work, List.of(java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-jar",
-                        jar.toString(), "dicom", "send", "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port",
-                        String.valueOf(renamePort), files.toString())));
+                plain.add(timed(work, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called",
+                        "SDKSCP", "--port", String.valueOf(renamePort), files.toString()), true));
                 check(renameOut, count, "deliberate dicom listen --durability ATOMIC_RENAME");
                 System.out.printf(Locale.ROOT, "  round %d: DCMTK %.3f s, SDK fsync %.3f s, SDK rename %.3f s,"
-                        + " SDK rename + C1 sender %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r), rename.get(r), c1.get(r));
+                        + " SDK rename, plain JVM sender %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r), rename.get(r),
+                        plain.get(r));
             }
             // the library without process start or JIT warm-up: one JVM, SCU and SCP warmed up by one pass
             List<Double> inProcess = new ArrayList<>();
@@ -149,14 +157,15 @@ public final class CStoreBench {
                     s, count / s);
             System.out.printf(Locale.ROOT, "SDK   dicom send -> dicom listen (atomic rename): %.3f s, %.0f files/s%n",
                     n, count / n);
-            double q = median(c1);
-            System.out.printf(Locale.ROOT, "SDK   same, sender with -XX:TieredStopAtLevel=1:  %.3f s, %.0f files/s%n",
+            double q = median(plain);
+            System.out.printf(Locale.ROOT, "SDK   same, DELIBERATE_NO_CDS=1 (plain JVM):      %.3f s, %.0f files/s%n",
                     q, count / q);
             double ip = median(inProcess);
             System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s%n",
                     ip, count / ip);
             System.out.printf(Locale.ROOT, "ratio DCMTK time / SDK time: %.2fx with fsync, %.2fx like for like"
-                    + " (storescp does not fsync either; above 1: SDK faster)%n", d / s, d / n);
+                    + " (storescp does not fsync either; above 1: SDK faster); load average %.1f%n", d / s, d / n,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             stop(dcmtkScp);
             stop(sdkScp);
@@ -208,10 +217,16 @@ public final class CStoreBench {
                 .redirectOutput(work.resolve(log).toFile()).start();
     }
 
-    private static double timed(Path work, List<String> cmd) throws Exception {
+    private static double timed(Path work, List<String> cmd, boolean plainJvm) throws Exception {
         File log = work.resolve("sender.log").toFile();
+        ProcessBuilder pb = withNoDelay(new ProcessBuilder(cmd));
+        if (plainJvm) {
+            pb.environment().put("DELIBERATE_NO_CDS", "1");
+        } else {
+            pb.environment().remove("DELIBERATE_NO_CDS");
+        }
         long t0 = System.nanoTime();
-        Process p = withNoDelay(new ProcessBuilder(cmd)).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = pb.redirectErrorStream(true).redirectOutput(log).start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("timed out: " + cmd);

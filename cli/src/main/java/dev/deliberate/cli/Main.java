@@ -8,17 +8,14 @@ import dev.deliberate.core.DeliberateException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Entry point of the {@code deliberate} command line. Subcommands live in their own classes, one package per area
- * ({@code dev.deliberate.cli.core}, {@code .dicom}, {@code .robot}); they are listed here.
+ * ({@code dev.deliberate.cli.core}, {@code .dicom}, {@code .robot}); they are listed here. The top-level command's
+ * name, options and description are on {@link RootCommand}, so that a command line naming one subcommand builds
+ * only that one ({@link SubcommandPath}).
  */
 @Command(
-        name = "deliberate",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = "Reasoning models for medical imaging and robotics.",
         subcommands = {
             CommandLine.HelpCommand.class,
             TestModelCommand.class,
@@ -35,23 +32,7 @@ import picocli.CommandLine.Option;
             dev.deliberate.cli.serve.ServeCommand.class,
             dev.deliberate.cli.adapt.AdaptCommand.class,
         })
-public final class Main implements java.util.concurrent.Callable<Integer> {
-
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
-    boolean debug;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** Without a command: the usage on standard error and exit code 2, as for any other usage error. */
-    @Override
-    public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("deliberate: a command is required");
-        spec.commandLine().usage(err);
-        err.flush();
-        return 2;
-    }
+public final class Main extends RootCommand {
 
     /** Runs the command line and returns the process exit code. */
     static int execute(String... args) {
@@ -65,7 +46,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      */
     static int execute(java.util.Map<String, String> env, String... args) {
         dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli;
+        try {
+            cli = SubcommandPath.build(Main.class, args, java.util.Set.of("--debug"), CommandLine.defaultFactory());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the command line", e); // a command class without a
+            // no-argument constructor: a programming error
+        }
         cli.setDefaultValueProvider(defaults);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, arguments) -> {

@@ -139,6 +139,9 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         if (failure != null) {
             throw failure;
         }
+        if (model == null) {
+            return; // only --key-file (dicom deid, dicom listen): its default came from the file already
+        }
         Object value = model.getValue();
         if (value instanceof String s) {
             model.setValue(resolve(command, s));

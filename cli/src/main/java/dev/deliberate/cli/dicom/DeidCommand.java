@@ -79,27 +79,8 @@ public final class DeidCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (keyFile != null && salt != null) {
-            throw new IllegalArgumentException("give --key-file or --salt, not both");
-        }
-        byte[] secret;
-        if (keyFile != null) {
-            boolean existed = Files.exists(keyFile);
-            secret = SiteKey.loadOrCreate(keyFile).bytes();
-            if (!existed) {
-                err.println("deliberate: created site key file " + keyFile + " (0600): keep it secret and backed up");
-            }
-        } else if (salt != null) {
-            secret = salt.getBytes(StandardCharsets.UTF_8);
-        } else {
-            secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            err.println("deliberate: no --key-file or --salt given: using a random secret; replacement UIDs will not "
-                    + "match other runs");
-        }
-        DeidentificationPolicy policy = new DeidentificationPolicy(secret,
-                options.isEmpty() ? EnumSet.noneOf(DeidentificationOption.class) : EnumSet.copyOf(options),
-                allowBurnedIn ? BurnedInAnnotationHandling.FLAG : BurnedInAnnotationHandling.REFUSE, Set.of());
+        byte[] secret = secret(keyFile, salt, err);
+        DeidentificationPolicy policy = policy(secret, options, allowBurnedIn);
         if (!Files.exists(in)) {
             throw new IllegalArgumentException("input does not exist: " + in);
         }
@@ -165,6 +146,39 @@ public final class DeidCommand implements Callable<Integer> {
         o.flush();
         err.flush();
         return written > 0 && refused + failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * The secret from a key file (created 0600 on first use) or an inline salt, else a random one; what was done is
+     * said on {@code err}. Shared with {@code dicom listen --deid}.
+     */
+    static byte[] secret(Path keyFile, String salt, PrintWriter err) throws IOException {
+        if (keyFile != null && salt != null) {
+            throw new IllegalArgumentException("give --key-file or --salt, not both");
+        }
+        if (keyFile != null) {
+            boolean existed = Files.exists(keyFile);
+            byte[] secret = SiteKey.loadOrCreate(keyFile).bytes();
+            if (!existed) {
+                err.println("deliberate: created site key file " + keyFile + " (0600): keep it secret and backed up");
+            }
+            return secret;
+        }
+        if (salt != null) {
+            return salt.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        err.println("deliberate: no --key-file or --salt given: using a random secret; replacement UIDs will not "
+                + "match other runs");
+        return secret;
+    }
+
+    /** The Basic Profile policy with these options; burned-in annotation refused unless allowed (then flagged). */
+    static DeidentificationPolicy policy(byte[] secret, List<DeidentificationOption> options, boolean allowBurnedIn) {
+        return new DeidentificationPolicy(secret,
+                options.isEmpty() ? EnumSet.noneOf(DeidentificationOption.class) : EnumSet.copyOf(options),
+                allowBurnedIn ? BurnedInAnnotationHandling.FLAG : BurnedInAnnotationHandling.REFUSE, Set.of());
     }
 
 }

@@ -1,16 +1,14 @@
 package dev.deliberate.cli.dicom;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code deliberate dicom}: the DICOM command group. Subcommands are listed here; areas built on the DICOM data layer
- * (de-identification, rendering, structured reports) add theirs to this list.
+ * (de-identification, rendering, structured reports) add theirs to this list. The group's name and description are
+ * on {@link DicomGroup}, so that {@code deliberate dicom scan} builds only the scan command.
  */
 @Command(
-        name = "dicom",
-        mixinStandardHelpOptions = true,
-        description = "Read, inspect, de-identify and render DICOM files; write SR reports.",
+        name = DicomGroup.NAME, // picocli reads a subcommand's name from its own class
         subcommands = {
             DumpCommand.class,
             ScanCommand.class,
@@ -23,15 +21,7 @@ import picocli.CommandLine.Command;
             SendCommand.class,
             FindCommand.class,
             MoveCommand.class,
+            GetCommand.class,
         })
-public final class DicomCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** Without a subcommand, prints the group's usage. */
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class DicomCommand extends DicomGroup {
 }

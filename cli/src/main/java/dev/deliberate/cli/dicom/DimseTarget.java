@@ -1,8 +1,15 @@
 package dev.deliberate.cli.dicom;
 
 import dev.deliberate.medical.net.AeTitle;
+import dev.deliberate.medical.net.Association;
 import dev.deliberate.medical.net.AssociationOptions;
+import dev.deliberate.medical.net.AssociationRequest;
+import dev.deliberate.medical.net.StoreScu;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every DIMSE client command shares: who we are, whom we call, where. */
@@ -23,6 +30,9 @@ final class DimseTarget {
             description = "Connect, ARTIM and response timeout in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 30;
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     AeTitle callingAe() {
         return AeTitle.of(calling);
     }
@@ -40,6 +50,20 @@ final class DimseTarget {
     }
 
     String where() {
-        return called + "@" + host + ":" + port;
+        return called + "@" + host + ":" + port + (tls.tls ? " (TLS)" : "");
+    }
+
+    /** Opens an association, over TLS when asked. */
+    Association open(AssociationRequest request) throws IOException {
+        Optional<SSLContext> ctx = tls.context();
+        return ctx.isPresent() ? Association.open(host, port, request, options(), ctx.get())
+                : Association.open(host, port, request, options());
+    }
+
+    /** The target of a C-STORE run, over TLS when asked. */
+    StoreScu.Target storeTarget() {
+        StoreScu.Target t = new StoreScu.Target(host, port, callingAe(), calledAe(), options());
+        Optional<SSLContext> ctx = tls.context();
+        return ctx.isPresent() ? t.withTls(ctx.get()) : t;
     }
 }

@@ -22,7 +22,7 @@ public final class EchoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AssociationRequest rq = AssociationRequest.of(target.callingAe(), target.calledAe(),
                 PresentationContexts.verification());
-        try (Association a = Association.open(target.host, target.port, rq, target.options())) {
+        try (Association a = target.open(rq)) {
             DimseStatus s = a.echo();
             long ms = (System.nanoTime() - start) / 1_000_000;
             spec.commandLine().getOut().printf("C-ECHO %s: %s in %d ms%n", target.where(), s, ms);

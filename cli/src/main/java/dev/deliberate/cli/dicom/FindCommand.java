@@ -62,9 +62,8 @@ public final class FindCommand implements Callable<Integer> {
                 : QueryModel.STUDY_ROOT;
         Query q = Query.of(qm, level, keys);
         FindResult r;
-        try (Association a = Association.open(target.host, target.port,
-                AssociationRequest.of(target.callingAe(), target.calledAe(), PresentationContexts.queryRetrieve(qm)),
-                target.options())) {
+        try (Association a = target.open(
+                AssociationRequest.of(target.callingAe(), target.calledAe(), PresentationContexts.queryRetrieve(qm)))) {
             r = a.find(q, limit, m -> { });
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package dev.deliberate.cli.dicom;
 
+import dev.deliberate.medical.deid.DeidentificationOption;
 import dev.deliberate.medical.net.AeTitle;
 import dev.deliberate.medical.net.CompletedStudy;
 import dev.deliberate.medical.net.Durability;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code deliberate dicom listen}: a storage SCP writing what it receives to a folder. */
 @Command(name = "listen", mixinStandardHelpOptions = true,
-        description = "Receive DICOM instances (C-STORE, C-ECHO) into DIR/STUDY_UID/SOP_INSTANCE_UID.dcm; each is"
-                + " fsynced and renamed into place before it is acknowledged.")
+        description = "Receive DICOM instances (C-STORE, C-ECHO) into DIR/STUDY_UID/SOP_INSTANCE_UID.dcm (with --deid:"
+                + " de-identified, named by the new UIDs); each is fsynced and renamed into place before it is"
+                + " acknowledged.")
 public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--aet", paramLabel = "AE", required = true, description = "This SCP's AE title.")
     String aet;
@@ -62,6 +64,30 @@ public final class ListenCommand implements Callable<Integer> {
             description = "Stop after N completed studies (default: run until interrupted).")
     int studies;
 
+    @Option(names = "--deid", description = "De-identify every instance on receipt (PS3.15 Basic Profile, as "
+            + "'dicom deid') before anything is kept: stored as DIR/<study>/<series>/<instance>, names from the new "
+            + "UIDs, a report per study in DIR/" + StorageScp.DEID_REPORTS + "/. Refused instances get a failure status.")
+    boolean deid;
+
+    @Option(names = "--key-file", paramLabel = "F", description = "With --deid: the site key file (created 0600 on "
+            + "first use), so a study arriving over several associations or runs keeps one set of UIDs.")
+    Path keyFile;
+
+    @Option(names = "--deid-option", paramLabel = "NAME", description = "With --deid: a profile option, repeatable: "
+            + "${COMPLETION-CANDIDATES}.")
+    List<DeidentificationOption> deidOptions = new ArrayList<>();
+
+    @Option(names = "--allow-burned-in", description = "With --deid: store instances whose Burned In Annotation is "
+            + "YES (pixels NOT cleaned) instead of refusing them.")
+    boolean allowBurnedIn;
+
+    @CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
+    @Option(names = "--require-client-cert", description = "With --tls: callers must present a certificate the "
+            + "trust store (or --trust-cert) trusts.")
+    boolean requireClientCert;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -71,10 +97,31 @@ public final class ListenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--study-complete-after must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
+        // a --key-file from the configuration file is only a default: it must not make a plain listen an error
+        boolean keyFileGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--key-file");
+        if (!deid && (keyFileGiven || !deidOptions.isEmpty() || allowBurnedIn)) {
+            throw new IllegalArgumentException("--key-file, --deid-option and --allow-burned-in need --deid");
+        }
+        if (tls.tls && tls.keyStore == null) {
+            throw new IllegalArgumentException("--tls needs --key-store to listen (this node's key and certificate)");
+        }
+        if (requireClientCert && !tls.tls) {
+            throw new IllegalArgumentException("--require-client-cert needs --tls");
+        }
         Set<AeTitle> allowed = allowCalling.stream().map(AeTitle::of).collect(Collectors.toSet());
         StorageScpOptions o = StorageScpOptions.defaults(AeTitle.of(aet), dir).withAddress(bind, port)
                 .withMaxAssociations(maxAssociations).withAeTitlePolicy(allowed, !anyCalled)
                 .withStudyCompleteAfter(Duration.ofMillis((long) (studyQuietSeconds * 1000))).withDurability(durability);
+        if (deid) {
+            PrintWriter err = spec.commandLine().getErr();
+            o = o.withDeidentification(DeidCommand.policy(DeidCommand.secret(keyFile, null, err), deidOptions,
+                    allowBurnedIn));
+            err.flush();
+        }
+        if (tls.tls) {
+            o = o.withTls(tls.context().orElseThrow(), requireClientCert);
+        }
         CountDownLatch done = new CountDownLatch(studies > 0 ? studies : 1);
         StorageListener listener = new StorageListener() {
             @Override
@@ -102,7 +149,8 @@ public final class ListenCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             synchronized (out) {
-                out.printf("listening as %s on %s:%d, storing into %s%n", aet, bind, scp.port(), dir.toAbsolutePath());
+                out.printf("listening as %s on %s:%d%s, storing into %s%s%n", aet, bind, scp.port(),
+                        tls.tls ? " (TLS)" : "", dir.toAbsolutePath(), deid ? " (de-identified on receipt)" : "");
                 out.flush();
             }
             done.await(); // with --studies 0 only a signal (the shutdown hook) ends the process

@@ -30,8 +30,8 @@ public final class MoveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MoveResult r;
-        try (Association a = Association.open(target.host, target.port, AssociationRequest.of(target.callingAe(),
-                target.calledAe(), PresentationContexts.queryRetrieve(QueryModel.STUDY_ROOT)), target.options())) {
+        try (Association a = target.open(AssociationRequest.of(target.callingAe(),
+                target.calledAe(), PresentationContexts.queryRetrieve(QueryModel.STUDY_ROOT)))) {
             r = a.moveStudy(AeTitle.of(dest), study);
         }
         spec.commandLine().getOut().printf("C-MOVE of %s to %s: %s, %d completed, %d failed, %d warnings%n", study,

@@ -32,8 +32,7 @@ public final class SendCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Path> files = StoreScu.expand(paths);
         long[] lastPrint = {System.nanoTime()};
-        StoreScu.Summary s = StoreScu.send(new StoreScu.Target(target.host, target.port, target.callingAe(),
-                target.calledAe(), target.options()), files, p -> {
+        StoreScu.Summary s = StoreScu.send(target.storeTarget(), files, p -> {
                     if (!p.latest().ok()) {
                         err.println("failed: " + p.latest().file() + ": " + p.latest().error().orElse("?"));
                     }

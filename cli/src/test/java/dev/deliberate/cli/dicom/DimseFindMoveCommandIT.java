@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deliberate.core.testing.Peers;
+import dev.deliberate.medical.dicom.DicomReader;
+import dev.deliberate.medical.dicom.Tags;
 import dev.deliberate.medical.net.AeTitle;
 import dev.deliberate.medical.net.StorageListener;
 import dev.deliberate.medical.net.StorageScp;
@@ -105,6 +107,16 @@ class DimseFindMoveCommandIT {
                         "NOBODY", "--study", STUDY);
                 assertEquals("1", unknown[0], unknown[1]);
                 assertTrue(unknown[1].contains("FAILURE"), unknown[1]);
+
+                String[] get = run("get", "--aet", "CLISCU", "--called", "ORTHANC", "--port", port, "--study", STUDY,
+                        "--dir", tmp.resolve("got").toString());
+                assertEquals("0", get[0], get[1] + get[2]);
+                assertTrue(get[1].contains("0000 SUCCESS, 1 completed, 0 failed, 0 warnings; 1 stored"), get[1]);
+                Path got = tmp.resolve("got").resolve(STUDY)
+                        .resolve("1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322.dcm");
+                assertTrue(Files.isRegularFile(got));
+                assertEquals(DicomReader.standard().read(CT).dataset().getString(Tags.PatientName),
+                        DicomReader.standard().read(got).dataset().getString(Tags.PatientName));
             } finally {
                 orthanc.destroy();
                 if (!orthanc.waitFor(20, TimeUnit.SECONDS)) {

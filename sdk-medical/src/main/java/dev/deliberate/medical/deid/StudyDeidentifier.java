@@ -131,7 +131,8 @@ public final class StudyDeidentifier implements AutoCloseable {
     private StudyDeidentifier(Builder b) {
         this.deid = new Deidentifier(b.policy);
         this.output = Optional.ofNullable(b.output).map(p -> p.toAbsolutePath().normalize());
-        this.reportFile = Optional.ofNullable(b.reportFile).or(() -> output.map(o -> o.resolve(REPORT_FILE)));
+        this.reportFile = b.noReport ? Optional.empty()
+                : Optional.ofNullable(b.reportFile).or(() -> output.map(o -> o.resolve(REPORT_FILE)));
         this.mappingFile = Optional.ofNullable(b.mappingFile);
         this.dicomdirMode = b.dicomdirMode;
         this.reader = b.reader;
@@ -155,6 +156,7 @@ public final class StudyDeidentifier implements AutoCloseable {
         private Path mappingFile;
         private DicomdirMode dicomdirMode = DicomdirMode.AUTO;
         private DicomReader reader = DicomReader.standard();
+        private boolean noReport;
 
         private Builder(DeidentificationPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -169,6 +171,17 @@ public final class StudyDeidentifier implements AutoCloseable {
         /** Where the JSON report goes (default: {@value #REPORT_FILE} in the output folder; none in memory). */
         public Builder report(Path file) {
             this.reportFile = Objects.requireNonNull(file, "file");
+            this.noReport = false;
+            return this;
+        }
+
+        /**
+         * No report on close, for a caller that writes it itself with {@link #writeReport(Path)} (e.g. into the
+         * study's folder, known only once an instance was written).
+         */
+        public Builder noReport() {
+            this.noReport = true;
+            this.reportFile = null;
             return this;
         }
 
@@ -733,6 +746,21 @@ public final class StudyDeidentifier implements AutoCloseable {
                 // not a POSIX file system: permissions are the platform's default
             }
         }
+    }
+
+    /**
+     * Writes {@link #reportJson()} atomically to a file (its folder created), at any time.
+     *
+     * @throws IOException when it cannot be written
+     */
+    public void writeReport(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        String json = reportJson();
+        AtomicFiles.write(file, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The report of this run as JSON: the policy, the counts of outcomes and the attribute report. */

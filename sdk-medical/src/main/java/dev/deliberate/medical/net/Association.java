@@ -17,7 +17,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,8 +164,20 @@ public final class Association implements AutoCloseable {
             return new Association(link, request, options, ac);
         } catch (RuntimeException | IOException e) {
             link.closeQuietly();
+            if (tls.isPresent() && transportFailure(e)) {
+                // with TLS 1.3 a server's refusal of this side's certificate arrives after the client's handshake:
+                // as an alert, a reset or a broken pipe on the first PDU, depending on timing
+                throw new DicomNetworkException("TLS session with " + where + " ended before the association was "
+                        + "accepted (did the peer refuse this side's certificate?): " + e.getMessage(), e);
+            }
             throw e;
         }
+    }
+
+    /** A failure of the connection itself (closed, reset, broken), not an answer of the peer. */
+    private static boolean transportFailure(Exception e) {
+        return e instanceof AssociationAbortedException a ? a.source() == -1
+                : e.getClass() == DicomNetworkException.class && e.getCause() instanceof IOException;
     }
 
     /** The negotiated presentation contexts, in proposal order. */
@@ -478,6 +492,189 @@ public final class Association implements AutoCloseable {
         DicomObject id = DicomObject.builder().setString(Tags.QueryRetrieveLevel, "STUDY")
                 .setString(Tags.StudyInstanceUID, studyInstanceUid).build();
         return move(QueryModel.STUDY_ROOT, destination, id);
+    }
+
+    /**
+     * Sends C-GET: the peer sends the matching instances back over this association as C-STORE sub-operations, which
+     * are stored under {@code directory} as {@code STUDY_UID/SOP_INSTANCE_UID.dcm} (each written to a temporary file,
+     * fsynced, checked to parse with the SOP Instance UID its command named, renamed into place, its folder fsynced,
+     * and only then acknowledged; a failure is answered with a failure status and leaves no file). Propose the
+     * association with {@link PresentationContexts#retrieveWithGet} and {@link PresentationContexts#scpRoles}.
+     *
+     * @param identifier the keys, with Query/Retrieve Level and the unique keys down to that level
+     * @param directory  where received instances go (created)
+     * @throws NoPresentationContextException when the peer did not accept the model's GET context
+     */
+    public GetResult get(QueryModel model, DicomObject identifier, Path directory) throws IOException {
+        ensureOpen();
+        Objects.requireNonNull(identifier, "identifier");
+        Files.createDirectories(directory);
+        NegotiatedContext c = anyAccepted(model.getSopClass());
+        TransferSyntax ts = TransferSyntax.of(c.transferSyntax());
+        int id = nextMessageId();
+        link.sendCommand(c.id(), new Command().setUid(Command.AFFECTED_SOP_CLASS, model.getSopClass())
+                .setUS(Command.COMMAND_FIELD, Command.C_GET_RQ).setUS(Command.MESSAGE_ID, id)
+                .setUS(Command.PRIORITY, 0).setUS(Command.DATASET_TYPE, 0), true);
+        try (Link.PdvOutput out = link.new PdvOutput(c.id(), false)) {
+            DicomWriter.standard().writeDataset(identifier, ts, out);
+        }
+        List<Path> stored = new ArrayList<>();
+        int refused = 0;
+        while (true) {
+            Command cmd = readCommand();
+            int field = cmd.commandField();
+            if (field == Command.C_STORE_RQ) {
+                if (!receiveSubOperation(cmd, lastContext, directory, stored)) {
+                    refused++;
+                }
+                continue;
+            }
+            if (field != Command.C_GET_RSP) {
+                throw link.violation(new DicomProtocolException(String.format("expected C-GET-RSP or C-STORE-RQ "
+                        + "from %s, got command 0x%04X", request.called(), field), 6));
+            }
+            int responded;
+            try {
+                responded = cmd.requireUS(Command.MESSAGE_ID_RESPONDED);
+                cmd.requireUS(Command.STATUS);
+            } catch (DicomProtocolException e) {
+                throw link.violation(e);
+            }
+            if (responded != id) {
+                throw link.violation(new DicomProtocolException("response to message " + responded + " where " + id
+                        + " was outstanding", 6));
+            }
+            skipDataset(cmd);
+            DimseStatus st = cmd.status();
+            if (st.category() != DimseStatus.Category.PENDING) {
+                return new GetResult(st, cmd.getUS(Command.COMPLETED).orElse(0), cmd.getUS(Command.FAILED).orElse(0),
+                        cmd.getUS(Command.WARNING).orElse(0), stored, refused);
+            }
+        }
+    }
+
+    /** A C-GET of one study (study root, STUDY level) into {@code directory}. */
+    public GetResult getStudy(String studyInstanceUid, Path directory) throws IOException {
+        Uids.requireValid(studyInstanceUid, "Study Instance");
+        DicomObject id = DicomObject.builder().setString(Tags.QueryRetrieveLevel, "STUDY")
+                .setString(Tags.StudyInstanceUID, studyInstanceUid).build();
+        return get(QueryModel.STUDY_ROOT, id, directory);
+    }
+
+    /** The largest dataset a C-GET sub-operation may bring (as the storage SCP's default); a longer one aborts. */
+    static final long MAX_RETRIEVED_DATASET = 2L << 30;
+    private static final DicomReader CHECK = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** Stores one C-STORE sub-operation of a C-GET and answers it; false when it was answered with a failure. */
+    private boolean receiveSubOperation(Command rq, int pcid, Path directory, List<Path> stored) throws IOException {
+        String sopClass = rq.getString(Command.AFFECTED_SOP_CLASS).orElse("");
+        String sopInstance = rq.getString(Command.AFFECTED_SOP_INSTANCE).orElse("");
+        NegotiatedContext nc = null;
+        for (NegotiatedContext x : contexts) {
+            if (x.id() == pcid && x.accepted()) {
+                nc = x;
+            }
+        }
+        DimseStatus status;
+        if (!rq.hasDataset()) {
+            status = DimseStatus.of(0xC000, "C-STORE-RQ without a dataset");
+        } else if (nc == null || !nc.abstractSyntax().equals(sopClass) || !Uids.isValid(sopInstance)) {
+            link.readDataset(pcid, MAX_RETRIEVED_DATASET, (x, o, l) -> { });
+            status = nc == null || !nc.abstractSyntax().equals(sopClass)
+                    ? DimseStatus.of(0x0122, "SOP class " + sopClass + " not accepted on context " + pcid)
+                    : DimseStatus.of(0xC000, "Affected SOP Instance UID is not a valid UID");
+        } else {
+            byte[] r = new byte[8];
+            RANDOM.nextBytes(r);
+            Path tmp = directory.resolve(".incoming-" + java.util.HexFormat.of().formatHex(r) + ".part");
+            Path placed = null;
+            IOException[] diskError = {null};
+            try {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    java.nio.ByteBuffer meta = StorageScp.fileMeta(sopClass, sopInstance,
+                            TransferSyntax.of(nc.transferSyntax()), request.called());
+                    while (meta.hasRemaining()) {
+                        ch.write(meta);
+                    }
+                    link.readDataset(pcid, MAX_RETRIEVED_DATASET, (b, o, l) -> {
+                        if (diskError[0] == null) {
+                            try {
+                                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b, o, l);
+                                while (bb.hasRemaining()) {
+                                    ch.write(bb);
+                                }
+                            } catch (IOException e) {
+                                diskError[0] = e; // keep reading so the association stays in step
+                            }
+                        }
+                    });
+                    if (diskError[0] == null) {
+                        ch.force(false);
+                    }
+                }
+                if (diskError[0] != null) {
+                    status = DimseStatus.of(0xA700, "cannot write: " + diskError[0].getMessage());
+                } else {
+                    DicomFile f = CHECK.read(tmp);
+                    String inData = f.dataset().getString(Tags.SOPInstanceUID).orElse("");
+                    if (!inData.equals(sopInstance)) {
+                        status = DimseStatus.of(0xA900, "dataset SOP Instance UID differs from the command's");
+                    } else {
+                        String study = f.dataset().getString(Tags.StudyInstanceUID).filter(Uids::isValid)
+                                .orElse("no-study-uid");
+                        Path studyDir = Files.createDirectories(directory.resolve(study));
+                        Path target = studyDir.resolve(sopInstance + ".dcm");
+                        try {
+                            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+                                    StandardCopyOption.REPLACE_EXISTING);
+                        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                        StorageScp.fsyncDirectory(studyDir);
+                        StorageScp.fsyncDirectory(directory);
+                        placed = target;
+                        status = DimseStatus.SUCCESS;
+                    }
+                }
+            } catch (dev.deliberate.medical.dicom.DicomParseException e) {
+                status = DimseStatus.of(0xC000, "cannot parse dataset: " + e.reason());
+            } finally {
+                if (placed == null) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            if (placed != null) {
+                stored.add(placed);
+            }
+        }
+        Command rsp = new Command().setUS(Command.COMMAND_FIELD, Command.C_STORE_RSP)
+                .setUS(Command.MESSAGE_ID_RESPONDED, rq.requireUS(Command.MESSAGE_ID))
+                .setUS(Command.DATASET_TYPE, Command.NO_DATASET).setUS(Command.STATUS, status.code());
+        if (Uids.isValid(sopClass)) {
+            rsp.setUid(Command.AFFECTED_SOP_CLASS, sopClass);
+        }
+        if (Uids.isValid(sopInstance)) {
+            rsp.setUid(Command.AFFECTED_SOP_INSTANCE, sopInstance);
+        }
+        status.errorComment().ifPresent(m -> rsp.setString(Command.ERROR_COMMENT,
+                m.length() > 64 ? m.substring(0, 64) : m, false));
+        link.sendCommand(pcid, rsp);
+        return status.ok();
+    }
+
+    /** Reads the next command, whatever it is. */
+    private Command readCommand() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+        Optional<int[]> ctx = link.readCommandInto(b, false);
+        lastContext = ctx.orElseThrow()[0];
+        try {
+            Command c = Command.decode(b.toByteArray(), b.size());
+            c.commandField();
+            return c;
+        } catch (DicomProtocolException e) {
+            throw link.violation(e);
+        }
     }
 
     private Command readResponse(int expectedField, int id) throws IOException {

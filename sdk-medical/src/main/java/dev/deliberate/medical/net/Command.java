@@ -38,6 +38,8 @@ final class Command {
     static final int C_FIND_RSP = 0x8020;
     static final int C_MOVE_RQ = 0x0021;
     static final int C_MOVE_RSP = 0x8021;
+    static final int C_GET_RQ = 0x0010;
+    static final int C_GET_RSP = 0x8010;
     static final int C_ECHO_RQ = 0x0030;
     static final int C_ECHO_RSP = 0x8030;
     static final int C_CANCEL_RQ = 0x0FFF;

@@ -34,6 +34,51 @@ public final class PresentationContexts {
     }
 
     /**
+     * GET of one model (context 1) and, for receiving its C-STORE sub-operations on the same association, one context
+     * per storage SOP class offering explicit and implicit VR little endian (contexts 3, 5, ...). Propose them with
+     * {@link #scpRoles} (the requester takes the SCP role for those classes, PS3.4 C.4.3).
+     *
+     * @param storageSopClasses the SOP classes the retrieved instances may have (at most 127)
+     * @throws IllegalArgumentException when there are more than 127
+     */
+    public static List<PresentationContext> retrieveWithGet(QueryModel model, List<String> storageSopClasses) {
+        if (storageSopClasses.isEmpty() || storageSopClasses.size() > 127) {
+            throw new IllegalArgumentException("a C-GET association proposes 1..127 storage SOP classes, not "
+                    + storageSopClasses.size());
+        }
+        List<PresentationContext> out = new java.util.ArrayList<>();
+        out.add(new PresentationContext(1, model.getSopClass(), UNCOMPRESSED));
+        int id = 3;
+        for (String sop : storageSopClasses) {
+            out.add(new PresentationContext(id, sop, UNCOMPRESSED));
+            id += 2;
+        }
+        return out;
+    }
+
+    /**
+     * The storage SOP classes a C-GET proposes when the caller names none: CT, MR (and their enhanced forms), CR, DX,
+     * MG, US (single and multi-frame), SC (single and true-colour multi-frame), XA, NM, PET, RT Image, Dose, Structure
+     * Set and Plan, Segmentation, Basic Text, Enhanced and Comprehensive SR, Key Object Selection, GSPS, Encapsulated
+     * PDF and 12-lead ECG.
+     */
+    public static final List<String> COMMON_STORAGE_SOP_CLASSES = List.of("1.2.840.10008.5.1.4.1.1.2",
+            "1.2.840.10008.5.1.4.1.1.2.1", "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.5.1.4.1.1.4.1",
+            "1.2.840.10008.5.1.4.1.1.1", "1.2.840.10008.5.1.4.1.1.1.1", "1.2.840.10008.5.1.4.1.1.1.2",
+            "1.2.840.10008.5.1.4.1.1.6.1", "1.2.840.10008.5.1.4.1.1.3.1", "1.2.840.10008.5.1.4.1.1.7",
+            "1.2.840.10008.5.1.4.1.1.7.4", "1.2.840.10008.5.1.4.1.1.12.1", "1.2.840.10008.5.1.4.1.1.20",
+            "1.2.840.10008.5.1.4.1.1.128", "1.2.840.10008.5.1.4.1.1.481.1", "1.2.840.10008.5.1.4.1.1.481.2",
+            "1.2.840.10008.5.1.4.1.1.481.3", "1.2.840.10008.5.1.4.1.1.481.5", "1.2.840.10008.5.1.4.1.1.66.4",
+            "1.2.840.10008.5.1.4.1.1.88.11", "1.2.840.10008.5.1.4.1.1.88.22", "1.2.840.10008.5.1.4.1.1.88.33",
+            "1.2.840.10008.5.1.4.1.1.88.59", "1.2.840.10008.5.1.4.1.1.11.1", "1.2.840.10008.5.1.4.1.1.104.1",
+            "1.2.840.10008.5.1.4.1.1.9.1.1");
+
+    /** Role selections taking the SCP role (and not the SCU role) for these storage SOP classes, for C-GET. */
+    public static List<RoleSelection> scpRoles(List<String> storageSopClasses) {
+        return storageSopClasses.stream().map(u -> new RoleSelection(u, false, true)).toList();
+    }
+
+    /**
      * Contexts for sending these files: for each (SOP class, transfer syntax) found in their headers a context with
      * just that transfer syntax, so every file can travel as it is (compressed files are never transcoded); and for
      * each SOP class with uncompressed files a fallback context offering explicit and implicit VR little endian, used

@@ -1,5 +1,7 @@
 package dev.deliberate.medical.net;
 
+import dev.deliberate.medical.deid.BurnedInAnnotationException;
+import dev.deliberate.medical.deid.StudyDeidentifier;
 import dev.deliberate.medical.dicom.DicomFile;
 import dev.deliberate.medical.dicom.DicomParseException;
 import dev.deliberate.medical.dicom.DicomReadOptions;
@@ -67,6 +69,7 @@ public final class StorageScp implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StorageScp.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DicomReader CHECK = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
+    private static final DicomReader FULL = DicomReader.standard();
 
     private final StorageScpOptions options;
     private final StorageListener listener;
@@ -79,6 +82,9 @@ public final class StorageScp implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Set<Link> active = ConcurrentHashMap.newKeySet();
     private final Map<String, PendingStudy> studies = new HashMap<>();
+    /** De-identification runs by source Study Instance UID, and (once an instance was written) by new UID. */
+    private final Map<String, StudyRun> deidRuns = new HashMap<>();
+    private final Map<String, StudyRun> deidRunsByNewStudy = new HashMap<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -436,7 +442,8 @@ public final class StorageScp implements AutoCloseable {
                             }
                         }
                     });
-                    if (diskError[0] == null && options.durability() == Durability.FSYNC) {
+                    if (diskError[0] == null && options.durability() == Durability.FSYNC
+                            && options.deidentification().isEmpty()) { // de-identified: only the output is kept
                         ch.force(false); // data and the size: what reading the file back needs
                     }
                 } catch (IOException e) {
@@ -447,6 +454,15 @@ public final class StorageScp implements AutoCloseable {
                 }
                 if (diskError[0] != null) {
                     status = DimseStatus.of(0xA700, "cannot write: " + diskError[0].getMessage());
+                } else if (options.deidentification().isPresent()) {
+                    Received r = storeDeidentified(tmp, sopInstance, calling, link.peer);
+                    status = r.status();
+                    if (r.instance() != null) {
+                        respond(pcid, Command.C_STORE_RSP, cmd, status, Optional.of(sopInstance));
+                        stored.incrementAndGet();
+                        delivered(r.instance());
+                        return;
+                    }
                 } else {
                     Optional<Path> placed;
                     String[] uids = {"", ""};
@@ -492,6 +508,146 @@ public final class StorageScp implements AutoCloseable {
         }
     }
 
+    /** What storing a received instance came to: a success with the instance stored, or a failure status. */
+    private record Received(DimseStatus status, StoredInstance instance) {}
+
+    /** The de-identification run of one source study (see {@link StorageScpOptions#withDeidentification}). */
+    private static final class StudyRun {
+        final String sourceStudy;
+        final StudyDeidentifier run;
+        String newStudy;
+        Path folder;
+        int inFlight;
+        boolean retired;
+
+        StudyRun(String sourceStudy, StudyDeidentifier run) {
+            this.sourceStudy = sourceStudy;
+            this.run = run;
+        }
+    }
+
+    private StudyRun acquireRun(String sourceStudy) {
+        synchronized (deidRuns) {
+            StudyRun r = deidRuns.computeIfAbsent(sourceStudy, k -> new StudyRun(k,
+                    StudyDeidentifier.builder(options.deidentification().get()).output(options.directory())
+                            .noReport().dicomdir(StudyDeidentifier.DicomdirMode.NEVER).build()));
+            r.inFlight++;
+            return r;
+        }
+    }
+
+    private void releaseRun(StudyRun r) {
+        boolean finish;
+        synchronized (deidRuns) {
+            r.inFlight--;
+            finish = r.retired && r.inFlight == 0;
+        }
+        if (finish) {
+            finishRun(r);
+        }
+    }
+
+    /** Ends the run of a completed study (its report written once no store is using it). */
+    private void retireRun(String newStudy) {
+        StudyRun r;
+        boolean finish;
+        synchronized (deidRuns) {
+            r = deidRunsByNewStudy.remove(newStudy);
+            if (r == null) {
+                return;
+            }
+            deidRuns.remove(r.sourceStudy, r);
+            r.retired = true;
+            finish = r.inFlight == 0;
+        }
+        if (finish) {
+            finishRun(r);
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter REPORT_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** Writes the run's report, {@code DIR/deid-reports/<study folder>-<time>.json}, and closes it. */
+    private void finishRun(StudyRun r) {
+        try {
+            if (r.folder != null) {
+                r.run.writeReport(options.directory().resolve(DEID_REPORTS).resolve(r.folder + "-"
+                        + REPORT_TIME.format(Instant.now()) + "-" + HexFormat.of().formatHex(randomBytes(), 0, 2)
+                        + ".json"));
+            }
+            r.run.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot write the de-identification report of study folder "
+                    + r.folder + ": " + e.getMessage());
+        }
+    }
+
+    /** The folder (inside the storage folder) where de-identification reports go, one per study and run. */
+    public static final String DEID_REPORTS = "deid-reports";
+
+    /**
+     * De-identifies a received instance (in {@code tmp}) through the study's run and writes only the result; the
+     * temporary file with the received bytes is deleted before this returns, whatever happens.
+     */
+    private Received storeDeidentified(Path tmp, String sopInstance, AeTitle calling, String peer)
+            throws IOException {
+        StudyRun r = null;
+        try {
+            DicomFile f;
+            try {
+                f = FULL.read(tmp);
+            } catch (DicomParseException e) {
+                return new Received(DimseStatus.of(0xC000, "cannot parse dataset: " + e.reason()), null);
+            }
+            String inData = f.dataset().getString(Tags.SOPInstanceUID).orElse("");
+            if (!inData.equals(sopInstance)) {
+                return new Received(DimseStatus.of(0xA900, "dataset SOP Instance UID '" + inData
+                        + "' differs from the command's"), null);
+            }
+            r = acquireRun(f.dataset().getString(Tags.StudyInstanceUID).orElse(""));
+            StudyDeidentifier.Deidentified d;
+            try {
+                d = r.run.write(f, calling.value() + " at " + peer);
+            } catch (BurnedInAnnotationException e) {
+                return new Received(DimseStatus.of(0xC000, "refused by the de-identification policy: "
+                        + e.getMessage()), null);
+            } catch (dev.deliberate.core.DeliberateException | IllegalArgumentException e) {
+                return new Received(DimseStatus.of(0xC000, "cannot de-identify: " + e.getMessage()), null);
+            } catch (IOException e) {
+                return new Received(DimseStatus.of(0xA700, "cannot store: " + e.getMessage()), null);
+            }
+            Path target = options.directory().resolve(d.name());
+            if (options.durability() == Durability.FSYNC) {
+                // the file itself was forced before its rename; make the renames and new folders durable too
+                fsyncDirectory(target.getParent());
+                fsyncDirectory(target.getParent().getParent());
+                fsyncDirectory(options.directory());
+            }
+            dev.deliberate.medical.dicom.DicomObject ds = d.file().dataset();
+            String newStudy = ds.getString(Tags.StudyInstanceUID).orElse("");
+            synchronized (deidRuns) {
+                if (r.folder == null) {
+                    r.folder = d.name().getName(0);
+                    r.newStudy = newStudy;
+                    if (!r.retired) {
+                        deidRunsByNewStudy.put(newStudy, r);
+                    }
+                }
+            }
+            return new Received(DimseStatus.SUCCESS, new StoredInstance(target,
+                    ds.getString(Tags.SOPClassUID).orElse(""), ds.getString(Tags.SOPInstanceUID).orElse(""),
+                    newStudy, ds.getString(Tags.SeriesInstanceUID).orElse(""),
+                    DicomWriter.standard().transferSyntaxFor(d.file()).uid(), calling, Files.size(target),
+                    Instant.now()));
+        } finally {
+            Files.deleteIfExists(tmp);
+            if (r != null) {
+                releaseRun(r);
+            }
+        }
+    }
+
     private static byte[] randomBytes() {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);
@@ -534,7 +690,7 @@ public final class StorageScp implements AutoCloseable {
         return target;
     }
 
-    private static void fsyncDirectory(Path dir) {
+    static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -633,6 +789,7 @@ public final class StorageScp implements AutoCloseable {
             studies.remove(study);
             done = new CompletedStudy(study, p.instances);
         }
+        retireRun(study);
         publish(done);
     }
 
@@ -682,6 +839,13 @@ public final class StorageScp implements AutoCloseable {
                 studies.clear();
             }
             scheduler.shutdownNow();
+            List<StudyRun> runs;
+            synchronized (deidRuns) {
+                runs = new ArrayList<>(deidRuns.values());
+                deidRuns.clear();
+                deidRunsByNewStudy.clear();
+            }
+            runs.forEach(this::finishRun); // every association has ended: none is in use
             pending.forEach(this::publish);
             events.shutdown();
             events.awaitTermination(30, TimeUnit.SECONDS);

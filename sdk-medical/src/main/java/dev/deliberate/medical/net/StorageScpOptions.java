@@ -1,5 +1,7 @@
 package dev.deliberate.medical.net;
 
+import dev.deliberate.medical.deid.DeidentificationPolicy;
+import dev.deliberate.medical.deid.StudyDeidentifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,12 +28,14 @@ import javax.net.ssl.SSLContext;
  * @param durability          what is done to keep an instance before success is answered
  * @param tls                 when present, associations are accepted over TLS with this context (JSSE)
  * @param requireClientCertificate with TLS, whether callers must present a certificate the context trusts
+ * @param deidentification    when present, every instance is de-identified under this policy before it is written
+ *                            (see {@link #withDeidentification})
  */
 public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, Path directory, int maxAssociations,
         AssociationOptions association, long maxDatasetLength, Set<String> sopClasses,
         Set<String> transferSyntaxes, Set<AeTitle> allowedCallingAeTitles, boolean requireCalledAeTitle,
         Duration studyCompleteAfter, Durability durability, Optional<SSLContext> tls,
-        boolean requireClientCertificate) {
+        boolean requireClientCertificate, Optional<DeidentificationPolicy> deidentification) {
 
     /** Validates. */
     public StorageScpOptions {
@@ -59,6 +63,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         }
         Objects.requireNonNull(durability, "durability");
         tls = tls == null ? Optional.empty() : tls;
+        deidentification = deidentification == null ? Optional.empty() : deidentification;
     }
 
     /**
@@ -67,7 +72,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
      */
     public static StorageScpOptions defaults(AeTitle aeTitle, Path directory) {
         return new StorageScpOptions(aeTitle, "127.0.0.1", 0, directory, 16, AssociationOptions.defaults(),
-                2L << 30, Uids.storageSopClassUids(), Set.of(), Set.of(), true, Duration.ofSeconds(10), Durability.FSYNC, Optional.empty(), false);
+                2L << 30, Uids.storageSopClassUids(), Set.of(), Set.of(), true, Duration.ofSeconds(10), Durability.FSYNC, Optional.empty(), false, Optional.empty());
     }
 
     /** These options listening on another address and port. */
@@ -75,7 +80,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bind, port, directory, maxAssociations, association, maxDatasetLength,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options with another association limit. */
@@ -83,7 +88,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, max, association, maxDatasetLength,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options with other association limits and timeouts. */
@@ -91,7 +96,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, a, maxDatasetLength,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options with another dataset limit. */
@@ -99,7 +104,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association, max,
                 sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options accepting only these SOP classes (plus Verification). */
@@ -107,7 +112,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, uids, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
                 studyCompleteAfter, durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options accepting only these transfer syntaxes. */
@@ -115,7 +120,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, uids, allowedCallingAeTitles, requireCalledAeTitle, studyCompleteAfter,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options with an AE title policy. */
@@ -123,7 +128,7 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCalling, requireCalled, studyCompleteAfter,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options with another study quiet time. */
@@ -131,14 +136,14 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle, quiet,
                 durability, tls,
-                requireClientCertificate);
+                requireClientCertificate, deidentification);
     }
 
     /** These options with another durability. */
     public StorageScpOptions withDurability(Durability d) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
-                studyCompleteAfter, d, tls, requireClientCertificate);
+                studyCompleteAfter, d, tls, requireClientCertificate, deidentification);
     }
 
     /**
@@ -150,7 +155,25 @@ public record StorageScpOptions(AeTitle aeTitle, String bindAddress, int port, P
     public StorageScpOptions withTls(SSLContext context, boolean requireClientCertificate) {
         return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
                 maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
-                studyCompleteAfter, durability, Optional.of(context), requireClientCertificate);
+                studyCompleteAfter, durability, Optional.of(context), requireClientCertificate, deidentification);
+    }
+
+    /**
+     * These options de-identifying on receipt: every received instance is de-identified under {@code policy} through
+     * {@link StudyDeidentifier} (the same study-level API as {@code deliberate dicom deid}) before anything is kept,
+     * and only the de-identified instance is written, as {@code DIRECTORY/<study>/<series>/<instance>} with names
+     * derived from the new UIDs (see {@link StudyDeidentifier}). The received bytes live only in a temporary file
+     * that is deleted before the response is sent. With the same key ({@link dev.deliberate.medical.deid.SiteKey}),
+     * instances of one study arriving over several associations, or across restarts, get the same UIDs. Each study
+     * gets a report ({@code <study>/deid-report-<time>.json}) when it completes or the SCP closes. An instance the
+     * policy refuses (Burned In Annotation YES under REFUSE) or cannot de-identify is answered with a failure status
+     * and nothing is written. {@link StorageListener}s see only the de-identified instances and UIDs.
+     */
+    public StorageScpOptions withDeidentification(DeidentificationPolicy policy) {
+        return new StorageScpOptions(aeTitle, bindAddress, port, directory, maxAssociations, association,
+                maxDatasetLength, sopClasses, transferSyntaxes, allowedCallingAeTitles, requireCalledAeTitle,
+                studyCompleteAfter, durability, tls, requireClientCertificate,
+                Optional.of(Objects.requireNonNull(policy, "policy")));
     }
 
     /** The transfer syntax set, if restricted. */

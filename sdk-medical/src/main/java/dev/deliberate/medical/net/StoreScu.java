@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Sends many files to a storage SCP: reads their headers, groups them so each association carries at most 128
@@ -33,17 +34,30 @@ public final class StoreScu {
      * @param calling this side's AE title
      * @param called  the SCP's AE title
      * @param options association limits and timeouts
+     * @param tls     when present, the association runs over TLS with this JSSE context
      */
-    public record Target(String host, int port, AeTitle calling, AeTitle called, AssociationOptions options) {
+    public record Target(String host, int port, AeTitle calling, AeTitle called, AssociationOptions options,
+            Optional<SSLContext> tls) {
         /** Validates. */
         public Target {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(calling, "calling");
             Objects.requireNonNull(called, "called");
             Objects.requireNonNull(options, "options");
+            Objects.requireNonNull(tls, "tls");
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be 1..65535");
             }
+        }
+
+        /** A target reached over plain TCP. */
+        public Target(String host, int port, AeTitle calling, AeTitle called, AssociationOptions options) {
+            this(host, port, calling, called, options, Optional.empty());
+        }
+
+        /** This target reached over TLS with this context. */
+        public Target withTls(SSLContext context) {
+            return new Target(host, port, calling, called, options, Optional.of(context));
         }
     }
 
@@ -178,7 +192,9 @@ public final class StoreScu {
             List<PresentationContext> contexts = PresentationContexts.forPairs(group);
             AssociationRequest rq = AssociationRequest.of(target.calling(), target.called(), contexts);
             int i = next;
-            try (Association a = Association.open(target.host(), target.port(), rq, target.options())) {
+            try (Association a = target.tls().isPresent()
+                    ? Association.open(target.host(), target.port(), rq, target.options(), target.tls().get())
+                    : Association.open(target.host(), target.port(), rq, target.options())) {
                 for (; i < end; i++) {
                     int idx = sendable.get(i);
                     Outcome o;

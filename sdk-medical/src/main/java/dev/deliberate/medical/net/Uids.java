@@ -24,6 +24,10 @@ public final class Uids {
     public static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
     /** Study Root Query/Retrieve Information Model - MOVE. */
     public static final String STUDY_ROOT_MOVE = "1.2.840.10008.5.1.4.1.2.2.2";
+    /** Patient Root Query/Retrieve Information Model - GET. */
+    public static final String PATIENT_ROOT_GET = "1.2.840.10008.5.1.4.1.2.1.3";
+    /** Study Root Query/Retrieve Information Model - GET. */
+    public static final String STUDY_ROOT_GET = "1.2.840.10008.5.1.4.1.2.2.3";
 
     private static final Map<String, String> STORAGE = load();
 

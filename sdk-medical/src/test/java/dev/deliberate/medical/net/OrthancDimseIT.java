@@ -164,4 +164,35 @@ class OrthancDimseIT {
         assertEquals(List.of(), DatasetDiff.differences(mr.dataset(), got.dataset()).stream()
                 .filter(d -> !d.startsWith("(FFFC,FFFC)")).toList());
     }
+
+    @Test
+    void getRetrievesTheStudyOverTheSameAssociationIntactAndAnUnknownStudyMatchesNothing() throws Exception {
+        DicomFile ct = sent.get(0);
+        String study = ct.dataset().getString(Tags.StudyInstanceUID).orElseThrow();
+        String sopClass = ct.dataset().getString(Tags.SOPClassUID).orElseThrow();
+        Path into = tmp.resolve("got");
+        List<String> classes = List.of(sopClass, "1.2.840.10008.5.1.4.1.1.4"); // CT, MR
+        try (Association a = Association.open("127.0.0.1", orthanc.dicomPort, new AssociationRequest(SCU, ORTHANC,
+                PresentationContexts.retrieveWithGet(QueryModel.STUDY_ROOT, classes),
+                PresentationContexts.scpRoles(classes)), AssociationOptions.defaults())) {
+            GetResult r = a.getStudy(study, into);
+            assertEquals(DimseStatus.SUCCESS, r.status(), r.toString());
+            assertEquals(1, r.completed(), r.toString());
+            assertEquals(0, r.failed());
+            assertEquals(0, r.refused());
+            String sop = ct.dataset().getString(Tags.SOPInstanceUID).orElseThrow();
+            assertEquals(List.of(into.resolve(study).resolve(sop + ".dcm")), r.stored());
+            DicomFile got = DicomReader.standard().read(r.stored().get(0));
+            assertEquals(List.of(), DatasetDiff.differences(ct.dataset(), got.dataset()).stream()
+                    .filter(d -> !d.startsWith("(FFFC,FFFC)")).toList());
+            assertEquals(sop, got.fileMeta().getString(Tags.MediaStorageSOPInstanceUID).orElseThrow());
+
+            // the association stays usable; a study Orthanc does not hold retrieves nothing
+            GetResult none = a.getStudy("2.25.123456789", into);
+            assertEquals(0, none.completed(), none.toString());
+            assertEquals(List.of(), none.stored());
+        }
+        assertEquals(List.of(into.resolve(study).resolve(ct.dataset().getString(Tags.SOPInstanceUID).orElseThrow()
+                + ".dcm")), NetFixtures.filesUnder(into), "no temporary file left");
+    }
 }
