@@ -200,7 +200,8 @@ public final class Evaluator {
         if (answer == null) {
             return new CaseResult(c.id(), s.label(), Outcome.INVALID, finish, Map.of(), 0, ms,
                     usage.thinkingTokens(), usage.answerTokens(), Optional.empty(), List.of(),
-                    Optional.of(council.isPresent() || cascade.isPresent() ? "no valid final answer" : "no JSON answer"),
+                    Optional.of(council.isPresent() || cascade.isPresent() ? "no valid final answer"
+                            : "no JSON answer"),
                     council, cascade);
         }
         Map<String, Double> scores = score(c, answer);

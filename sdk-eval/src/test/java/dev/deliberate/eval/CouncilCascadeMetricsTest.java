@@ -158,8 +158,8 @@ class CouncilCascadeMetricsTest {
         assertTrue(md.contains("| council | 10 | 4 | 2 | 1 | 3 | 1 | 75.0% | 60.0% | 66.7% | 25.0% |"), md);
         assertTrue(md.contains("| council | c8 | disagreed | 0.30 | 0.67 | wrong (WRONG) |"), md);
         assertTrue(md.contains("| cascade | deep | 2 | 50.0% | 1 | 1 |"), md);
-        assertTrue(md.contains("| cascade | k4 | unresolved | fast skipped (the case is marked novel) &gt; deep escalated"
-                + " (safety: defect is &quot;crack&quot;) | wrong (WRONG) |"), md);
+        assertTrue(md.contains("| cascade | k4 | unresolved | fast skipped (the case is marked novel) &gt; deep"
+                + " escalated (safety: defect is &quot;crack&quot;) | wrong (WRONG) |"), md);
         assertTrue(md.contains("![agreement-vs-correctness](charts/agreement-vs-correctness.png)"), md);
         assertTrue(md.contains("![cascade-paths](charts/cascade-paths.png)"), md);
         String html = Files.readString(f.html());

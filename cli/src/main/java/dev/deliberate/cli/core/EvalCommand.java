@@ -53,8 +53,8 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> council = new ArrayList<>();
 
     @Option(names = "--cascade", paramLabel = "FAST[,DEEP]", split = ",",
-            description = "Adds the setting 'cascade': the profile's cascade with FAST as the fast model and DEEP (default:"
-                    + " FAST) as the deep one, then the --council members when given; the report shows its paths.")
+            description = "Adds the setting 'cascade': the profile's cascade with FAST as the fast model and DEEP"
+                    + " (default: FAST) as the deep one, then the --council members when given; the report shows its paths.")
     List<String> cascade = new ArrayList<>();
 
     @Option(names = "--thinking-budget", paramLabel = "N", split = ",",
