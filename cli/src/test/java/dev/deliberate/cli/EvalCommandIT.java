@@ -58,7 +58,10 @@ class EvalCommandIT extends InProcessCli {
         assertEquals(0, run("eval", "--profile", profile.toString(), "--model", tiny.toString(),
                 "--thinking-budget", "0,8", "--report", dir.resolve("report2").toString(), "--baseline",
                 report.resolve("results.json").toString()), err());
-        assertTrue(Files.readString(dir.resolve("report2/report.md")).contains("0 better, 0 worse, 4 unchanged"));
+        String compared = Files.readString(dir.resolve("report2/report.md"));
+        assertTrue(compared.contains("0 better, 0 worse, 4 unchanged"), compared);
+        assertTrue(compared.contains("| setting | cases in both | correct before | correct after |"), compared);
+        assertTrue(compared.contains("| tiny@8 | 2 | "), compared);
     }
 
     @Test

@@ -66,6 +66,11 @@ final class ReportText {
             sb.append("## Compared with the baseline (").append(md(c.baselineProfile())).append(")\n\n");
             sb.append(c.better().size()).append(" better, ").append(c.worse().size()).append(" worse, ")
                     .append(c.unchanged()).append(" unchanged, ").append(c.unmatched()).append(" new.\n\n");
+            if (c.removed() > 0) {
+                sb.append(c.removed()).append(" result(s) of the baseline are not in this run.\n\n");
+            }
+            table(sb, false, List.of("setting", "cases in both", "correct before", "correct after"),
+                    deltaRows(c));
             if (!c.better().isEmpty() || !c.worse().isEmpty()) {
                 sb.append("| change | setting | case | before | after |\n|---|---|---|---|---|\n");
                 c.worse().forEach(x -> sb.append("| worse | ").append(md(x.setting())).append(" | ")
@@ -153,6 +158,10 @@ final class ReportText {
             sb.append("<h2>Compared with the baseline (").append(html(c.baselineProfile())).append(")</h2>\n<p>")
                     .append(c.better().size()).append(" better, ").append(c.worse().size()).append(" worse, ")
                     .append(c.unchanged()).append(" unchanged, ").append(c.unmatched()).append(" new.</p>\n");
+            if (c.removed() > 0) {
+                sb.append("<p>").append(c.removed()).append(" result(s) of the baseline are not in this run.</p>\n");
+            }
+            table(sb, true, List.of("setting", "cases in both", "correct before", "correct after"), deltaRows(c));
             if (!c.better().isEmpty() || !c.worse().isEmpty()) {
                 sb.append("<table><tr><th>change</th><th>setting</th><th>case</th><th>before</th><th>after</th></tr>\n");
                 c.worse().forEach(x -> change(sb, "worse", x));
@@ -274,5 +283,10 @@ final class ReportText {
             }
             sb.append('\n');
         }
+    }
+
+    private static List<List<String>> deltaRows(Comparison c) {
+        return c.settings().stream().map(d -> List.of(d.setting(), Integer.toString(d.cases()),
+                pct(d.accuracyBefore()), pct(d.accuracyAfter()))).toList();
     }
 }
