@@ -304,20 +304,17 @@ final class LlamaTextGenerator implements TextGenerator {
      * the binding's JNI code (de.kherud:llama 4.2.0, {@code receiveCompletion}) reads {@code probs} and
      * {@code tok_str}; nlohmann::json throws inside native code, and the C++ runtime aborts the whole JVM, with no
      * Java exception to catch. Nothing in the SDK sets it; this check turns a future mistake into an exception
-     * instead of a dead process. ({@code InferenceParameters.toString} is the JSON the binding sends; a prompt's
-     * text is escaped there, so it cannot contain the key.)
+     * instead of a dead process (a map look-up, see {@link PromptJson#has}).
      *
      * @throws IllegalStateException if {@code n_probs} is set
      */
     static InferenceParameters withoutNProbs(InferenceParameters p) {
-        if (p.toString().contains(N_PROBS_KEY)) {
+        if (PromptJson.has(p, "n_probs")) {
             throw new IllegalStateException("n_probs must not be sent to llama.cpp b4916 through de.kherud:llama"
                     + " 4.2.0: its native code aborts the JVM reading the probabilities (see LlamaTextGenerator)");
         }
         return p;
     }
-
-    private static final String N_PROBS_KEY = "\"n_probs\": ";
 
     /**
      * What llama.cpp's server says when a prompt does not fit the context. The first is what the bundled b4916 says
