@@ -39,6 +39,15 @@ import org.slf4j.LoggerFactory;
  * A GGUF model in llama.cpp. One slot, prompt cache on: a prompt that extends the previous one (thinking closed by
  * the SDK, then the answer) only evaluates the new tokens.
  *
+ * <p>The cache does not change answers on the bundled natives: a request whose prompt is partly or wholly in the
+ * cache (an identical repeat evaluates only its last prompt token again, in a batch of one; a chunk found at another
+ * position is moved there with RoPE) gets the greedy answer the uncached prompt gets, on models loaded one after
+ * another in one JVM ({@code PromptCacheDeterminismIT}). llama.cpp itself does not promise this for every backend
+ * (logits may differ in the last bits between batch sizes, and so may a near tie's greedy pick); b4916's x86 CPU
+ * kernels compute each output value in the same order whatever the batch, which is why it holds here. With a GPU
+ * build ({@link #GPU_BUILD_PROPERTY}) it has not been checked. Token probabilities are never requested: see
+ * {@link #withoutNProbs}.
+ *
  * <p>Token counts: the binding streams one piece per token but does not expose token ids; llama.cpp holds back a
  * token that ends inside a UTF-8 character and sends it with the next, so such pairs count as one. The limits
  * themselves ({@code n_predict}) are enforced by llama.cpp exactly.
@@ -242,7 +251,7 @@ final class LlamaTextGenerator implements TextGenerator {
         StopReason reason = null;
         LlamaIterator it;
         try {
-            it = model.generate(p).iterator();
+            it = model.generate(withoutNProbs(p)).iterator();
         } catch (RuntimeException e) { // the binding's LlamaException is not public
             throw failure("llama.cpp rejected the generation request: ", e);
         }
@@ -286,6 +295,25 @@ final class LlamaTextGenerator implements TextGenerator {
         }
         // counted after generation, so that it does not delay the first token
         return new GenerationResult(countTokens(request.prompt()), count, reason);
+    }
+
+    /**
+     * {@code p}, after checking that it does not ask for token probabilities. The binding's
+     * {@code InferenceParameters.setNProbs} must never be used with the bundled natives: b4916's server answers with
+     * {@code completion_probabilities} entries holding {@code top_probs}/{@code top_logprobs} and {@code token}, while
+     * the binding's JNI code (de.kherud:llama 4.2.0, {@code receiveCompletion}) reads {@code probs} and
+     * {@code tok_str}; nlohmann::json throws inside native code, and the C++ runtime aborts the whole JVM, with no
+     * Java exception to catch. Nothing in the SDK sets it; this check turns a future mistake into an exception
+     * instead of a dead process (a map look-up, see {@link PromptJson#has}).
+     *
+     * @throws IllegalStateException if {@code n_probs} is set
+     */
+    static InferenceParameters withoutNProbs(InferenceParameters p) {
+        if (PromptJson.has(p, "n_probs")) {
+            throw new IllegalStateException("n_probs must not be sent to llama.cpp b4916 through de.kherud:llama"
+                    + " 4.2.0: its native code aborts the JVM reading the probabilities (see LlamaTextGenerator)");
+        }
+        return p;
     }
 
     /**

@@ -46,6 +46,23 @@ final class PromptJson {
     }
 
     /**
+     * Whether {@code p} sets the request parameter {@code key}: a look-up in the binding's parameter map, or, when that
+     * is not reachable, a search of the JSON the binding sends ({@code toString}; values are quoted and escaped
+     * there, so a prompt's text cannot look like a key).
+     */
+    @SuppressWarnings("unchecked")
+    static boolean has(InferenceParameters p, String key) {
+        if (PARAMETERS != null) {
+            try {
+                return ((Map<String, String>) PARAMETERS.get(p)).containsKey(key);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.debug("parameter map not readable: {}", e.toString());
+            }
+        }
+        return p.toString().contains("\"" + key + "\": ");
+    }
+
+    /**
      * The JSON array, written directly: it is built once per generation, before the first token, where a tree of
      * JSON nodes cost a few tenths of a millisecond.
      */

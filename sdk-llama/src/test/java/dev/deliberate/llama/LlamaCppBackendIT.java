@@ -284,9 +284,10 @@ class LlamaCppBackendIT {
                             "{\"$ref\":\"https://example.invalid/other.json\"}"))
                     .answerMaxTokens(16).build();
             assertThrows(InvalidSchemaException.class, () -> m.start(r, e -> { }), "rejected before generation");
-            // the model is still usable afterwards
+            // the model is still usable afterwards (seeded: unseeded, four random tokens of the random model were
+            // sometimes an end of text or bytes of no whole character, and the answer empty)
             assertFalse(m.reason(ReasoningRequest.builder().user("q").thinkingBudget(ThinkingBudget.none())
-                    .answerMaxTokens(4).build()).answer().isEmpty());
+                    .sampling(Sampling.defaults().withSeed(3)).answerMaxTokens(4).build()).answer().isEmpty());
         }
     }
 }
