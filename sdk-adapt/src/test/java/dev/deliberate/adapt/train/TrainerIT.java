@@ -101,6 +101,30 @@ class TrainerIT {
     }
 
     @Test
+    void aWallClockBudgetStopsTrainingWithinAStep() {
+        TrainingConfig config = config(1_000_000).toBuilder()
+                .budget(TrainingBudget.steps(1_000_000).withTime(java.time.Duration.ofSeconds(2))).build();
+        try (Trainer trainer = Trainer.open(TestModels.tiny(), config)) {
+            List<TrainingProgress> seen = new ArrayList<>();
+            TrainingResult result = trainer.train(data(), Optional.empty(), Checkpointing.none(),
+                    new TrainingListener() {
+                        @Override
+                        public void onStep(TrainingProgress p) {
+                            seen.add(p);
+                        }
+                    });
+            assertEquals(StopReason.TIME, result.stop());
+            assertTrue(result.steps() > 0 && result.steps() < 1_000_000);
+            assertTrue(result.elapsed().compareTo(java.time.Duration.ofSeconds(2)) >= 0, result.toString());
+            // stopped before the first step that would start after the budget: at most one step beyond it
+            java.time.Duration beforeLast = seen.size() > 1 ? seen.get(seen.size() - 2).elapsed()
+                    : java.time.Duration.ZERO;
+            assertTrue(beforeLast.compareTo(java.time.Duration.ofSeconds(2)) < 0, seen.toString());
+            assertTrue(seen.get(0).remaining().orElseThrow().compareTo(java.time.Duration.ofSeconds(2)) <= 0);
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameAdapterBytes(@TempDir Path dir) throws Exception {
         Path first = dir.resolve("a.gguf");
         Path second = dir.resolve("b.gguf");
