@@ -134,7 +134,9 @@ public final class TrainCommand implements Callable<Integer> {
                             + result.resumedFrom().getAsLong() + ")" : "",
                     result.losses().isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f -> %.3f",
                             result.losses().get(0), result.lastLoss().orElseThrow()),
-                    result.evalLoss().map(l -> String.format(Locale.ROOT, "eval loss %.3f, ", l)).orElse(""),
+                    result.evalLoss().map(l -> String.format(Locale.ROOT, "eval loss %s%.3f, ",
+                            result.initialEvalLoss().map(b -> String.format(Locale.ROOT, "%.3f -> ", b))
+                                    .orElse(""), l)).orElse(""),
                     result.tokensPerSecond(), ProgressBar.duration(result.elapsed()),
                     result.stop().name().toLowerCase(Locale.ROOT) + " budget", ckpt);
             w.flush();

@@ -81,6 +81,7 @@ public final class Trainer implements AutoCloseable {
     private final DecoderModel model;
     private final ExampleEncoder encoder;
     private long steps;
+    private boolean trained;
     private boolean closed;
 
     private Trainer(Path base, GgufFile header, TrainingConfig config, MemoryEstimate estimate, String baseSha256,
@@ -200,19 +201,24 @@ public final class Trainer implements AutoCloseable {
      * Trains until the budget is spent.
      *
      * @param train         the training examples
-     * @param eval          held-out examples, evaluated every {@link TrainingConfig#evalInterval()} steps and at the
-     *                      end
+     * @param eval          held-out examples, evaluated before the first step (unless resuming), every
+     *                      {@link TrainingConfig#evalInterval()} steps and at the end
      * @param checkpointing where checkpoints go, and whether to resume
      * @param listener      hears each step, evaluation and checkpoint
      * @return how the run ended
      * @throws TrainingDataException an example is longer than the maximum sequence length (named by its line)
      * @throws CheckpointException   the checkpoint cannot be resumed from (another base, configuration, or damaged)
      * @throws DeliberateException   a checkpoint cannot be written
+     * @throws IllegalStateException called a second time (a trainer trains once)
      */
     public TrainingResult train(TrainingSet train, Optional<TrainingSet> eval, Checkpointing checkpointing,
             TrainingListener listener) {
         check();
         Objects.requireNonNull(listener, "listener");
+        if (trained) {
+            throw new IllegalStateException("this trainer has trained already: open a new one (on the exported"
+                    + " model, to train further)");
+        }
         List<TokenizedExample> data = encoder.encode(train);
         Optional<List<TokenizedExample>> held = eval.map(encoder::encode);
         for (int i = 0; i < data.size(); i++) {
@@ -220,6 +226,7 @@ public final class Trainer implements AutoCloseable {
                 throw new TrainingDataException(train.source(), train.lines().get(i), "nothing to train on");
             }
         }
+        trained = true;
         Map<String, NDArray> parameters = model.trainableParameters();
         Map<String, String> fingerprint = fingerprint();
         try (AdamW optimizer = new AdamW(root, config)) {
@@ -236,6 +243,11 @@ public final class Trainer implements AutoCloseable {
                 elapsedBefore = c.elapsedNanos();
                 resumedFrom = OptionalLong.of(c.step());
                 listener.onResume(c.step(), file.get());
+            }
+            Optional<Double> initialEval = Optional.empty();
+            if (held.isPresent() && resumedFrom.isEmpty()) {
+                initialEval = Optional.of(loss(held.get()));
+                listener.onEvaluation(0, initialEval.get());
             }
             Batches batches = new Batches(data.size(), config);
             List<Double> losses = new ArrayList<>();
@@ -285,8 +297,8 @@ public final class Trainer implements AutoCloseable {
                 listener.onEvaluation(steps, lastEval.get());
             }
             double perSecond = runTokens / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            return new TrainingResult(steps, losses, lastEval, tokens, Duration.ofNanos(total), perSecond, stop,
-                    resumedFrom);
+            return new TrainingResult(steps, losses, initialEval, lastEval, tokens, Duration.ofNanos(total),
+                    perSecond, stop, resumedFrom);
         }
     }
 

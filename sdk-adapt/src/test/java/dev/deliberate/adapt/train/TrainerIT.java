@@ -67,6 +67,7 @@ class TrainerIT {
             assertEquals(80, seen.size());
             assertTrue(seen.get(79).tokensPerSecond() > 0);
             assertEquals(1.0, seen.get(79).fraction().orElseThrow(), 1e-9);
+            assertEquals(before, result.initialEvalLoss().orElseThrow(), 1e-9);
             double after = result.evalLoss().orElseThrow();
             System.out.println("held-out loss " + before + " -> " + after + "; steps " + result.losses());
             assertTrue(after < before / 2, "held-out loss " + before + " -> " + after);
@@ -121,7 +122,37 @@ class TrainerIT {
                     : java.time.Duration.ZERO;
             assertTrue(beforeLast.compareTo(java.time.Duration.ofSeconds(2)) < 0, seen.toString());
             assertTrue(seen.get(0).remaining().orElseThrow().compareTo(java.time.Duration.ofSeconds(2)) <= 0);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> trainer.train(data(),
+                    Optional.empty(), Checkpointing.none(), TrainingListener.NONE), "a trainer trains once");
         }
+    }
+
+    @Test
+    void accumulatingMicroBatchesMatchesOneBatchOfTheSameExamples(@TempDir Path dir) throws Exception {
+        TrainingConfig oneBatch = config(5).toBuilder().batchSize(2).gradientAccumulation(1).build();
+        TrainingConfig accumulated = config(5).toBuilder().batchSize(1).gradientAccumulation(2).build();
+        List<LoraAdapter> adapters = new ArrayList<>();
+        for (TrainingConfig c : List.of(oneBatch, accumulated)) {
+            Path out = dir.resolve(c.batchSize() + ".gguf");
+            try (Trainer trainer = Trainer.open(TestModels.tiny(), c)) {
+                trainer.train(data(), Optional.empty(), Checkpointing.none(), TrainingListener.NONE);
+                trainer.exportAdapter(out);
+            }
+            adapters.add(LoraAdapter.read(out));
+        }
+        double largest = 0;
+        double worst = 0;
+        for (String name : adapters.get(0).weights().keySet()) {
+            float[] x = adapters.get(0).weights().get(name).b();
+            float[] y = adapters.get(1).weights().get(name).b();
+            for (int i = 0; i < x.length; i++) {
+                largest = Math.max(largest, Math.abs(x[i]));
+                worst = Math.max(worst, Math.abs(x[i] - y[i]));
+            }
+        }
+        assertTrue(largest > 1e-3, "the adapters moved: " + largest);
+        assertTrue(worst < 1e-3 * largest, "padding one batch or accumulating two must give the same update: "
+                + worst + " of " + largest);
     }
 
     @Test
