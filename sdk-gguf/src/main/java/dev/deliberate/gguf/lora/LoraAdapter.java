@@ -166,6 +166,68 @@ public final class LoraAdapter {
         return w.write(path);
     }
 
+    /**
+     * One adapter with the effect of several applied together, each at its scale: for every tensor any of them
+     * adapts, the factors are stacked along the rank ({@code A' = [A1; A2; ...]},
+     * {@code B' = [s1 B1, s2 B2, ...]} with {@code si} = scale times {@link #scaling()} of adapter {@code i}), and
+     * alpha is 0, so that llama.cpp applies {@code B' A'} unscaled. Pairs with a smaller stacked rank than the
+     * largest are padded with zeros (one rank per adapter). The result has no provenance.
+     *
+     * @param adapters at least one, all for the same architecture, agreeing on the shape of every tensor they share
+     * @return the combined adapter, to be applied at scale 1
+     * @throws IllegalArgumentException if the list is empty or the adapters disagree
+     */
+    public static LoraAdapter combine(List<ScaledLora> adapters) {
+        if (adapters.isEmpty()) {
+            throw new IllegalArgumentException("nothing to combine");
+        }
+        String arch = adapters.get(0).adapter().architecture();
+        TreeMap<String, Integer> ranks = new TreeMap<>();
+        TreeMap<String, LoraTarget> shapes = new TreeMap<>();
+        for (ScaledLora s : adapters) {
+            LoraAdapter a = s.adapter();
+            if (!a.architecture.equals(arch)) {
+                throw new IllegalArgumentException("adapters for '" + arch + "' and '" + a.architecture
+                        + "' cannot be combined");
+            }
+            for (Map.Entry<String, LoraWeights> e : a.weights.entrySet()) {
+                LoraWeights w = e.getValue();
+                LoraTarget known = shapes.putIfAbsent(e.getKey(), w.target());
+                if (known != null && (known.in() != w.in() || known.out() != w.out())) {
+                    throw new IllegalArgumentException("adapters disagree on the shape of " + e.getKey() + ": ["
+                            + known.in() + ", " + known.out() + "] and [" + w.in() + ", " + w.out() + "]");
+                }
+                ranks.merge(e.getKey(), w.rank(), Math::addExact);
+            }
+        }
+        int rank = ranks.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        TreeMap<String, LoraWeights> out = new TreeMap<>();
+        for (Map.Entry<String, LoraTarget> e : shapes.entrySet()) {
+            int in = (int) e.getValue().in();
+            int rows = (int) e.getValue().out();
+            float[] a = new float[Math.multiplyExact(in, rank)];
+            float[] b = new float[Math.multiplyExact(rows, rank)];
+            int at = 0;
+            for (ScaledLora s : adapters) {
+                LoraWeights w = s.adapter().weights.get(e.getKey());
+                if (w == null) {
+                    continue;
+                }
+                float f = s.scale() * s.adapter().scaling();
+                System.arraycopy(w.aView(), 0, a, at * in, w.rank() * in);
+                float[] wb = w.bView();
+                for (int o = 0; o < rows; o++) {
+                    for (int k = 0; k < w.rank(); k++) {
+                        b[o * rank + at + k] = f * wb[o * w.rank() + k];
+                    }
+                }
+                at += w.rank();
+            }
+            out.put(e.getKey(), new LoraWeights(in, rows, rank, a, b));
+        }
+        return new LoraAdapter(arch, 0f, rank, out, LoraProvenance.none());
+    }
+
     /** @return the base model's {@code general.architecture} */
     public String architecture() {
         return architecture;

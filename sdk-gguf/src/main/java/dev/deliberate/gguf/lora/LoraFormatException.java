@@ -1,6 +1,6 @@
 package dev.deliberate.gguf.lora;
 
-import dev.deliberate.core.DeliberateException;
+import dev.deliberate.core.ModelLoadException;
 
 /**
  * A GGUF file is not a LoRA adapter in llama.cpp's format: {@code general.type} is not {@code adapter},
@@ -11,7 +11,7 @@ import dev.deliberate.core.DeliberateException;
  * {@link dev.deliberate.gguf.GgufFormatException}. An adapter that is well formed but does not fit a base model fails
  * with {@link LoraMismatchException}.
  */
-public final class LoraFormatException extends DeliberateException {
+public final class LoraFormatException extends ModelLoadException {
     private static final long serialVersionUID = 1L;
 
     private final String source;
@@ -22,6 +22,16 @@ public final class LoraFormatException extends DeliberateException {
      */
     public LoraFormatException(String source, String problem) {
         super(source + ": not a usable LoRA adapter: " + problem);
+        this.source = source;
+    }
+
+    /**
+     * @param source  the adapter file (or other source name)
+     * @param problem what is wrong, without the file name (it is added)
+     * @param cause   the underlying failure, such as a {@link dev.deliberate.gguf.GgufFormatException}
+     */
+    public LoraFormatException(String source, String problem, Throwable cause) {
+        super(source + ": not a usable LoRA adapter: " + problem, cause);
         this.source = source;
     }
 

@@ -1,6 +1,6 @@
 package dev.deliberate.gguf.lora;
 
-import dev.deliberate.core.DeliberateException;
+import dev.deliberate.core.ModelLoadException;
 import java.util.Optional;
 
 /**
@@ -12,7 +12,7 @@ import java.util.Optional;
  * <p>Thrown before llama.cpp sees the adapter: llama.cpp only logs such a mismatch and fails the whole model load
  * without saying why.
  */
-public final class LoraMismatchException extends DeliberateException {
+public final class LoraMismatchException extends ModelLoadException {
     private static final long serialVersionUID = 1L;
 
     private final String adapter;
