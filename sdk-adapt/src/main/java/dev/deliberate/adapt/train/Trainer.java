@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import dev.deliberate.adapt.model.DecoderModel;
 import dev.deliberate.adapt.model.ForwardMode;
 import dev.deliberate.adapt.model.LoraTarget;
-import dev.deliberate.adapt.model.LoraWeights;
 import dev.deliberate.adapt.model.ModelConfig;
 import dev.deliberate.adapt.model.Trainable;
 import dev.deliberate.adapt.model.UnsupportedModelException;
@@ -526,17 +525,7 @@ public final class Trainer implements AutoCloseable {
         if (config.mode() != TrainingMode.LORA) {
             throw new IllegalStateException("this run trains every weight: export a model with exportModel");
         }
-        Map<String, dev.deliberate.gguf.lora.LoraWeights> weights = new TreeMap<>();
-        for (Map.Entry<String, LoraWeights> e : model.lora().entrySet()) {
-            NDArray a = e.getValue().a();
-            NDArray b = e.getValue().b();
-            int in = Math.toIntExact(a.getShape().get(1));
-            int outSize = Math.toIntExact(b.getShape().get(0));
-            weights.put(e.getKey(), new dev.deliberate.gguf.lora.LoraWeights(in, outSize, config.lora().rank(),
-                    a.toFloatArray(), b.toFloatArray()));
-        }
-        LoraAdapter adapter = new LoraAdapter(header.architecture().orElseThrow(), config.lora().alpha(),
-                config.lora().rank(), weights, LoraProvenance.of(baseSha256, provenance()));
+        LoraAdapter adapter = model.toLoraAdapter(LoraProvenance.of(baseSha256, provenance()));
         try {
             return adapter.write(out);
         } catch (IOException e) {
