@@ -88,6 +88,18 @@ class TrainerIT {
         assertEquals(expected, complete(TestModels.tiny(), Optional.of(adapter), prompt, 40));
         assertFalse(complete(TestModels.tiny(), Optional.empty(), prompt, 40).contains(FOUR.answer()),
                 "the random base model should not know the answer");
+
+        // the SDK's own path: the llama.cpp backend with the adapter (--lora), thinking kept apart from the answer
+        try (dev.deliberate.core.ReasoningModel reasoner = dev.deliberate.core.ReasoningModels.open(
+                dev.deliberate.core.ModelLocator.file(TestModels.tiny()), dev.deliberate.core.ModelOptions.defaults()
+                        .with(dev.deliberate.llama.LlamaOptions.defaults().withLoraAdapter(adapter, 1f)))) {
+            dev.deliberate.core.Reasoning r = reasoner.reason(dev.deliberate.core.ReasoningRequest.builder()
+                    .messages(PRIME.prompt()).sampling(dev.deliberate.core.Sampling.greedy()).answerMaxTokens(32)
+                    .build());
+            assertEquals(PRIME.thinking(), r.thinking());
+            assertEquals(PRIME.answer(), r.answer());
+            assertEquals(1, r.model().adapters().size());
+        }
     }
 
     /** Greedy completion in llama.cpp, with the adapter when given; stops at end-of-sequence. */
