@@ -39,27 +39,32 @@ import java.util.Optional;
  *
  * <p>Run: {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests dependency:build-classpath
  * -Dmdep.outputFile=target/classpath.txt && java -cp "benchmarks/target/classes:$(cat
- * benchmarks/target/classpath.txt)" dev.deliberate.bench.TrainingBenchmark [steps] [sizes...]}
+ * benchmarks/target/classpath.txt)" dev.deliberate.bench.TrainingBenchmark [steps] [threads] [sizes...]}
  */
 public final class TrainingBenchmark {
+
+    private static int threads;
 
     private TrainingBenchmark() {
     }
 
     /**
-     * @param args optional steps per measurement (default 8), then sizes ({@code tiny}, {@code small}; default both)
+     * @param args optional steps per measurement (default 8), intra-op threads (default 0: half the cores), then sizes
+     *             ({@code tiny}, {@code small}; default both)
      * @throws IOException if the temporary directory cannot be written
      */
     public static void main(String[] args) throws IOException {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        List<String> sizes = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("tiny", "small");
+        threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        List<String> sizes = args.length > 2 ? List.of(args).subList(2, args.length) : List.of("tiny", "small");
         Path dir = Files.createTempDirectory("deliberate-train-bench");
         try (NDManager warm = NDManager.newBaseManager()) {
             warm.ones(new ai.djl.ndarray.types.Shape(4)).sum().getFloat(); // libtorch loaded before any baseline
         }
-        System.out.printf(Locale.ROOT, "load average %.2f on %d cores; %d steps, batch 4, LoRA rank 8 (q,k,v,o)%n",
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                Runtime.getRuntime().availableProcessors(), steps);
+        System.out.printf(Locale.ROOT, "load average %.2f on %d cores; %d steps, batch 4, LoRA rank 8 (q,k,v,o),"
+                + " %d intra-op threads%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors(), steps, TrainingConfig.builder().threads(threads).build()
+                        .effectiveThreads());
         for (String size : sizes) {
             Path model = dir.resolve(size + ".gguf");
             TestModelGenerator gen = switch (size) {
@@ -79,7 +84,7 @@ public final class TrainingBenchmark {
     private static void measure(String size, long parameters, Path model, TrainingMode mode, int steps) {
         TrainingConfig config = TrainingConfig.builder().mode(mode).lora(LoraConfig.attention(8)).batchSize(4)
                 .learningRate(mode == TrainingMode.FULL ? 1e-3f : 1e-2f).maxSequenceLength(256)
-                .budget(TrainingBudget.steps(steps)).build();
+                .budget(TrainingBudget.steps(steps)).threads(threads).build();
         TrainingSet data = data();
         resetPeaks();
         long baseline = status("VmRSS:");

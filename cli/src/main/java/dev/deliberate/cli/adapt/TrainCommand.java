@@ -88,6 +88,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--threads", defaultValue = "0",
+            description = "CPU threads for training, 0 for half the cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Option(names = "--mask-thinking", description = "Do not train the examples' thinking, only the answers.")
     boolean maskThinking;
 
@@ -162,6 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .seed(seed)
                 .checkpointInterval(checkpointEvery)
                 .thinkingLoss(maskThinking ? ThinkingLoss.MASK : ThinkingLoss.TRAIN)
+                .threads(threads)
                 .build();
     }
 

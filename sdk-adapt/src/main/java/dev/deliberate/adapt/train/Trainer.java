@@ -62,6 +62,8 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
+ * <p>Opening a trainer sets libtorch's intra-op threads for the whole process ({@link TrainingConfig#threads()}).
+ *
  * <p>What the model trains on is what it sees at inference: the examples are rendered with the base model's chat
  * template and tokenised by the bundled llama.cpp ({@link ExampleEncoder}). The memory a run needs is estimated and
  * checked before any weight is loaded ({@link MemoryEstimate}). For a fixed seed, configuration, data and base model
@@ -134,6 +136,8 @@ public final class Trainer implements AutoCloseable {
         estimate.check(limit);
         String sha = sha256(base);
         LlamaTokenizer tokenizer = LlamaTokenizer.open(base);
+        // process-wide in libtorch; the trained weights do not depend on it
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(config.effectiveThreads());
         NDManager root = NDManager.newBaseManager();
         DecoderModel model = null;
         try {
