@@ -96,6 +96,14 @@ class AdaptCommandIT extends InProcessCli {
     }
 
     @Test
+    void inspectDescribesAnAdapter() throws Exception {
+        assertEquals(0, run("inspect", adapter.toString()), err());
+        assertTrue(out().contains("LoRA adapter:   rank 4, alpha 8.0 (x2.0 at scale 1), 2 tensors adapted"), out());
+        assertEquals(0, run("inspect", "--json", adapter.toString()), err());
+        assertEquals(4, new ObjectMapper().readTree(out()).at("/lora/rank").asInt());
+    }
+
+    @Test
     void badScaleIsAUsageErrorAndAdaptNeedsASubcommand() {
         assertEquals(2, run("reason", "--model", tiny.toString(), "--lora", adapter + ":1e99", "hi"));
         assertTrue(err().contains("LoRA scale must be a finite number"), err());

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         description = {
             "Write a GGUF model with LoRA adapters folded into its weights: W' = W + scale * alpha/rank * B A for",
             "every adapted tensor, everything else copied byte for byte. The merged file runs without --lora.",
-            "Adapted tensors keep their type when it can be written (F32, F16, Q8_0), else they become F16."
+            "Adapted tensors keep their type when it can be written (F32, F16, Q8_0, Q4_0-Q5_1, Q2_K-Q6_K), else they",
+            "become F16."
         })
 public final class AdaptMergeCommand implements Callable<Integer> {
 
