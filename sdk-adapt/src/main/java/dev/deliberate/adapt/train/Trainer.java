@@ -66,8 +66,9 @@ import java.util.stream.Collectors;
  * <p>What the model trains on is what it sees at inference: the examples are rendered with the base model's chat
  * template and tokenised by the bundled llama.cpp ({@link ExampleEncoder}). The memory a run needs is estimated and
  * checked before any weight is loaded ({@link MemoryEstimate}). For a fixed seed, configuration, data and base model
- * the trained weights are the same byte for byte, whether the run went through or was killed and resumed from its
- * checkpoint. Not thread-safe.
+ * two runs give the same weights byte for byte; a run killed and resumed from its checkpoint gives the uninterrupted
+ * run's weights (byte for byte in the tests, except once to float rounding after other work in the same JVM:
+ * libtorch's CPU kernels may sum in another order for differently aligned buffers). Not thread-safe.
  */
 public final class Trainer implements AutoCloseable {
 
