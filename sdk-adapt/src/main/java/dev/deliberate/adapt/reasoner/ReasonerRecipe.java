@@ -1,0 +1,123 @@
+package dev.deliberate.adapt.reasoner;
+
+import dev.deliberate.gguf.GgmlType;
+import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.testmodel.TestModelSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a trained test model is made from: the shape, the seed of the generator's random initial weights, the
+ * task and the seed of its data, and the training settings. The same recipe always makes the same model, so a
+ * made model is cached under a hash of the recipe, the training data and {@link #TRAINER_VERSION}.
+ *
+ * @param spec          the model shape (F32, key/value heads equal to heads)
+ * @param initSeed      seed of {@link TestModelGenerator}'s random initial weights
+ * @param task          what the model learns
+ * @param dataSeed      seed of the {@link TaskDataset}
+ * @param trainExamples training examples
+ * @param heldOut       held-out examples (never trained on)
+ * @param steps         optimizer steps
+ * @param batch         sequences per step
+ * @param learningRate  peak AdamW learning rate
+ */
+public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask task, long dataSeed, int trainExamples,
+        int heldOut, int steps, int batch, float learningRate) {
+
+    /** Changes whenever the training code changes what it makes; part of the cache key. */
+    public static final String TRAINER_VERSION = "tiny-trainer-1";
+
+    /**
+     * The reasoner's shape: hidden 128, 4 layers, 4 heads, feed-forward 256, the generator's 512-token vocabulary,
+     * F32; about 0.9 million parameters.
+     */
+    public static final TestModelSpec REASONER_SPEC = new TestModelSpec("deliberate-test-reasoner", 128, 4, 4, 4,
+            256, 512, 200, 512, GgmlType.F32);
+
+    /** The reasoning preset: {@link QuantityTask#TOTAL} learnt from scratch by full-parameter training. */
+    public static final ReasonerRecipe REASONER = new ReasonerRecipe(REASONER_SPEC, 11, QuantityTask.TOTAL, 2026,
+            40_000, 120, 1200, 32, 3e-3f);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReasonerRecipe.class);
+
+    /** Validates. */
+    public ReasonerRecipe {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(task, "task");
+        if (spec.weightType() != GgmlType.F32 || spec.kvHeads() != spec.heads()) {
+            throw new IllegalArgumentException("trained test models are F32 with as many key/value heads as heads: "
+                    + spec);
+        }
+        new TinyTrainer.Settings(steps, batch, learningRate, 0.01f, initSeed);
+        if (trainExamples < 1 || heldOut < 1) {
+            throw new IllegalArgumentException("at least one training and one held-out example");
+        }
+    }
+
+    /** @return the training and held-out examples of this recipe */
+    public TaskDataset dataset() {
+        return TaskDataset.generate(task, dataSeed, trainExamples, heldOut);
+    }
+
+    /** @return the cache file name: the spec's name and a hash of recipe, data and trainer version */
+    public String cacheKey() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((TRAINER_VERSION + "\n" + this + "\n").getBytes(StandardCharsets.UTF_8));
+            for (TaskExample e : dataset().train()) {
+                sha.update(e.toChatJson().toString().getBytes(StandardCharsets.UTF_8));
+            }
+            return spec.name() + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8) + ".gguf";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * Trains the model now (no cache) and writes it to {@code out}, atomically.
+     *
+     * @param out the GGUF file to create or replace; its directory must exist
+     * @throws IOException if writing fails
+     */
+    public void train(Path out) throws IOException {
+        Path work = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".train-");
+        try {
+            TestModelGenerator generator = new TestModelGenerator(spec, initSeed);
+            Path init = work.resolve("init.gguf");
+            generator.writeGguf(init);
+            List<TinyTrainer.Sequence> sequences;
+            try (ChatTokens tokens = ChatTokens.of(generator, work)) {
+                sequences = dataset().train().stream().map(tokens::sequence).toList();
+            }
+            long started = System.nanoTime();
+            int every = Math.max(1, steps / 20);
+            new TinyTrainer(spec).train(init, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0.01f,
+                    initSeed), spec.name(), "Trained by Deliberate (" + TRAINER_VERSION + ") on the synthetic task '"
+                    + task.id() + "' (" + task.systemPrompt() + "), " + trainExamples + " examples from seed " + dataSeed
+                    + ", " + steps + " steps of " + batch + "; initial weights from seed " + initSeed + ".",
+                    work.resolve("model.gguf"), r -> {
+                        if (r.step() % every == 0 || r.step() == r.steps()) {
+                            LOG.info("training {}: step {}/{}, loss {}, {} tokens/s", spec.name(), r.step(), r.steps(),
+                                    String.format("%.4f", r.loss()),
+                                    r.elapsedMillis() == 0 ? 0 : r.tokens() * 1000 / r.elapsedMillis());
+                        }
+                    });
+            LOG.info("trained {} in {} s", spec.name(), (System.nanoTime() - started) / 1_000_000_000);
+            Files.move(work.resolve("model.gguf"), out, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
