@@ -1,6 +1,11 @@
 package dev.deliberate.adapt.reasoner;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.deliberate.adapt.model.DecoderModel;
+import dev.deliberate.adapt.model.Trainable;
 import dev.deliberate.gguf.GgmlType;
+import dev.deliberate.gguf.GgufFile;
 import dev.deliberate.testmodel.TestModelGenerator;
 import dev.deliberate.testmodel.TestModelSpec;
 import java.io.IOException;
@@ -20,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * task and the seed of its data, and the training settings. The same recipe always makes the same model, so a
  * made model is cached under a hash of the recipe, the training data and {@link #TRAINER_VERSION}.
  *
- * @param spec          the model shape (F32, key/value heads equal to heads)
+ * @param spec          the model shape (the trained model is written in F32 whatever its weight type)
  * @param initSeed      seed of {@link TestModelGenerator}'s random initial weights
  * @param task          what the model learns
  * @param dataSeed      seed of the {@link TaskDataset}
@@ -34,7 +39,7 @@ public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask tas
         int heldOut, int steps, int batch, float learningRate) {
 
     /** Changes whenever the training code changes what it makes; part of the cache key. */
-    public static final String TRAINER_VERSION = "tiny-trainer-1";
+    public static final String TRAINER_VERSION = "tiny-trainer-2";
 
     /**
      * The reasoner's shape: hidden 128, 4 layers, 4 heads, feed-forward 256, the generator's 512-token vocabulary,
@@ -53,10 +58,6 @@ public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask tas
     public ReasonerRecipe {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(task, "task");
-        if (spec.weightType() != GgmlType.F32 || spec.kvHeads() != spec.heads()) {
-            throw new IllegalArgumentException("trained test models are F32 with as many key/value heads as heads: "
-                    + spec);
-        }
         new TinyTrainer.Settings(steps, batch, learningRate, 0.01f, initSeed);
         if (trainExamples < 1 || heldOut < 1) {
             throw new IllegalArgumentException("at least one training and one held-out example");
@@ -100,17 +101,22 @@ public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask tas
             }
             long started = System.nanoTime();
             int every = Math.max(1, steps / 20);
-            new TinyTrainer(spec).train(init, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0.01f,
-                    initSeed), spec.name(), "Trained by Deliberate (" + TRAINER_VERSION + ") on the synthetic task '"
-                    + task.id() + "' (" + task.systemPrompt() + "), " + trainExamples + " examples from seed " + dataSeed
-                    + ", " + steps + " steps of " + batch + "; initial weights from seed " + initSeed + ".",
-                    work.resolve("model.gguf"), r -> {
-                        if (r.step() % every == 0 || r.step() == r.steps()) {
-                            LOG.info("training {}: step {}/{}, loss {}, {} tokens/s", spec.name(), r.step(), r.steps(),
-                                    String.format("%.4f", r.loss()),
-                                    r.elapsedMillis() == 0 ? 0 : r.tokens() * 1000 / r.elapsedMillis());
-                        }
-                    });
+            Engine engine = Engine.getEngine("PyTorch");
+            try (NDManager root = engine.newBaseManager(); DecoderModel model = DecoderModel.load(init, root)) {
+                model.setTrainable(Trainable.ALL);
+                TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0.01f,
+                        initSeed), r -> {
+                            if (r.step() % every == 0 || r.step() == r.steps()) {
+                                LOG.info("training {}: step {}/{}, loss {}, {} tokens/s", spec.name(), r.step(),
+                                        r.steps(), String.format("%.4f", r.loss()),
+                                        r.elapsedMillis() == 0 ? 0 : r.tokens() * 1000 / r.elapsedMillis());
+                            }
+                        });
+                TinyTrainer.writeGguf(model, GgufFile.read(init), spec.name(), "Trained by Deliberate ("
+                        + TRAINER_VERSION + ") on the synthetic task '" + task.id() + "' (" + task.systemPrompt()
+                        + "), " + trainExamples + " examples from seed " + dataSeed + ", " + steps + " steps of "
+                        + batch + "; initial weights from seed " + initSeed + ".", work.resolve("model.gguf"));
+            }
             LOG.info("trained {} in {} s", spec.name(), (System.nanoTime() - started) / 1_000_000_000);
             Files.move(work.resolve("model.gguf"), out, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);

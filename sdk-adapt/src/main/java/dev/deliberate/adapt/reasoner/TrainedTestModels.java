@@ -53,4 +53,33 @@ public final class TrainedTestModels {
                     + cacheDir, e);
         }
     }
+
+    /**
+     * The reasoner's LoRA adapter to {@link QuantityTask#LARGEST} ({@link AdapterRecipe#LARGEST}), in llama.cpp's
+     * GGUF LoRA format; trains the reasoner first if needed.
+     *
+     * @return the cached adapter file
+     * @throws UncheckedIOException if training or writing fails
+     */
+    public static Path largestAdapter() {
+        return adapter(AdapterRecipe.LARGEST, ModelCache.defaultCache().dir());
+    }
+
+    /**
+     * The adapter of a recipe, trained into {@code cacheDir} (with its base model) if it is not there yet.
+     *
+     * @param recipe   what to train
+     * @param cacheDir the cache folder (created if needed)
+     * @return the cached adapter file
+     * @throws UncheckedIOException if training or writing fails
+     */
+    public static Path adapter(AdapterRecipe recipe, Path cacheDir) {
+        Objects.requireNonNull(recipe, "recipe");
+        Path base = model(recipe.base(), cacheDir);
+        try {
+            return new ModelCache(cacheDir).get(recipe.cacheKey(), out -> recipe.train(base, out));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the LoRA adapter " + recipe.cacheKey() + " in " + cacheDir, e);
+        }
+    }
 }
