@@ -16,10 +16,14 @@ import dev.deliberate.gguf.GgufFile;
 import dev.deliberate.gguf.GgufTensorInfo;
 import dev.deliberate.gguf.GgufTensorReader;
 import dev.deliberate.gguf.UnsupportedTensorTypeException;
+import dev.deliberate.gguf.lora.LoraAdapter;
+import dev.deliberate.gguf.lora.LoraMismatchException;
+import dev.deliberate.gguf.lora.LoraProvenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +63,7 @@ public final class DecoderModel implements AutoCloseable {
     private static final float MASKED = -1e30f;
 
     private final ModelConfig config;
+    private final String source;
     private final NDManager manager;
     private final Map<String, NDArray> weights;
     private final NDArray tokenEmbedding;
@@ -68,8 +73,9 @@ public final class DecoderModel implements AutoCloseable {
     private LoraConfig loraConfig;
     private Trainable trainable = Trainable.NONE;
 
-    private DecoderModel(ModelConfig config, NDManager manager, Map<String, NDArray> weights) {
+    private DecoderModel(ModelConfig config, String source, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
+        this.source = source;
         this.manager = manager;
         this.weights = Collections.unmodifiableMap(weights);
         this.tokenEmbedding = weights.get("token_embd.weight");
@@ -137,7 +143,7 @@ public final class DecoderModel implements AutoCloseable {
             }
             load.required("output_norm.weight", h);
             load.optional("output.weight", h, config.vocabularySize());
-            DecoderModel model = new DecoderModel(config, m, w);
+            DecoderModel model = new DecoderModel(config, header.source(), m, w);
             ok = true;
             return model;
         } finally {
@@ -254,8 +260,7 @@ public final class DecoderModel implements AutoCloseable {
         clearLora();
         for (Map.Entry<String, float[][]> e : matrices.entrySet()) {
             NDArray w = weights.get(e.getKey());
-            if (w == null || config.targets().stream().noneMatch(t -> e.getKey().endsWith("." + t.tensorStem()
-                    + ".weight"))) {
+            if (w == null || targetOf(e.getKey()).filter(config.targets()::contains).isEmpty()) {
                 clearLora();
                 throw new IllegalArgumentException(e.getKey() + " is not a projection targeted by " + config);
             }
@@ -273,6 +278,82 @@ public final class DecoderModel implements AutoCloseable {
         }
         this.loraConfig = config;
         setTrainable(trainable);
+    }
+
+    /**
+     * Sets this model's adapter from a LoRA adapter in Deliberate's GGUF representation (for example one read
+     * with {@link LoraAdapter#read}), so that the forward pass computes what llama.cpp computes with
+     * {@code --lora FILE}. Replaces any adapter added before. An adapter with alpha 0 (llama.cpp: scale 1) becomes
+     * alpha = rank.
+     *
+     * @param adapter the adapter
+     * @param dropout LoRA dropout to use when training it further, in {@code [0, 1)}
+     * @throws LoraMismatchException if the adapter was made for another architecture, or adapts a tensor that is
+     *                               not a projection of this model or has other dimensions
+     */
+    public void setLora(LoraAdapter adapter, float dropout) {
+        Objects.requireNonNull(adapter, "adapter");
+        String arch = config.architecture().ggufName();
+        if (!adapter.architecture().equals(arch)) {
+            throw new LoraMismatchException("adapter", source, null, "the adapter is for "
+                    + adapter.architecture() + ", the model is " + arch);
+        }
+        EnumSet<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
+        Map<String, float[][]> matrices = new LinkedHashMap<>();
+        for (Map.Entry<String, dev.deliberate.gguf.lora.LoraWeights> e : adapter.weights().entrySet()) {
+            String name = e.getKey();
+            LoraTarget target = targetOf(name).orElseThrow(() -> new LoraMismatchException("adapter", source, name,
+                    "not a projection this model adapts (supported: blk.N." + LoraTarget.stems() + ".weight)"));
+            NDArray w = weights.get(name);
+            dev.deliberate.gguf.lora.LoraWeights f = e.getValue();
+            if (w == null || w.getShape().get(1) != f.in() || w.getShape().get(0) != f.out()) {
+                throw new LoraMismatchException("adapter", source, name, w == null ? "the model has no such tensor"
+                        : "adapter is [" + f.in() + ", " + f.out() + "], the model's weight is ["
+                                + w.getShape().get(1) + ", " + w.getShape().get(0) + "]");
+            }
+            targets.add(target);
+            matrices.put(name, new float[][] {f.a(), f.b()});
+        }
+        if (targets.isEmpty()) {
+            throw new LoraMismatchException("adapter", source, null, "the adapter adapts no tensor");
+        }
+        float alpha = adapter.alpha() == 0f ? adapter.rank() : adapter.alpha();
+        setLora(new LoraConfig(adapter.rank(), alpha, dropout, targets), matrices);
+    }
+
+    /**
+     * The current adapter in Deliberate's GGUF representation, to write with {@link LoraAdapter#write} for
+     * llama.cpp.
+     *
+     * @param provenance where it came from (base model hash, training description)
+     * @return the adapter
+     * @throws IllegalStateException if the model has no adapter
+     */
+    public LoraAdapter toLoraAdapter(LoraProvenance provenance) {
+        if (loraConfig == null) {
+            throw new IllegalStateException("the model has no LoRA adapter");
+        }
+        Map<String, dev.deliberate.gguf.lora.LoraWeights> out = new LinkedHashMap<>();
+        int r = loraConfig.rank();
+        for (Map.Entry<String, LoraWeights> e : lora.entrySet()) {
+            Shape w = weights.get(e.getKey()).getShape();
+            out.put(e.getKey(), new dev.deliberate.gguf.lora.LoraWeights(Math.toIntExact(w.get(1)),
+                    Math.toIntExact(w.get(0)), r, e.getValue().a().toFloatArray(), e.getValue().b().toFloatArray()));
+        }
+        return new LoraAdapter(config.architecture().ggufName(), loraConfig.alpha(), r, out, provenance);
+    }
+
+    private static Optional<LoraTarget> targetOf(String name) {
+        for (LoraTarget t : LoraTarget.values()) {
+            String suffix = "." + t.tensorStem() + ".weight";
+            if (name.startsWith("blk.") && name.endsWith(suffix)) {
+                String layer = name.substring(4, name.length() - suffix.length());
+                if (!layer.isEmpty() && layer.chars().allMatch(Character::isDigit)) {
+                    return Optional.of(t);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private void putLora(String name, float[] a, float[] b, int rank) {

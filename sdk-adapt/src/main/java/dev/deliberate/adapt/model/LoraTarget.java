@@ -31,6 +31,15 @@ public enum LoraTarget {
         return "blk." + layer + "." + tensorStem + ".weight";
     }
 
+    /** @return the stems of all targets, for messages: {@code {attn_q,attn_k,...}} */
+    static String stems() {
+        StringBuilder b = new StringBuilder("{");
+        for (LoraTarget t : values()) {
+            b.append(b.length() > 1 ? "," : "").append(t.tensorStem);
+        }
+        return b.append('}').toString();
+    }
+
     /** @return the part of the tensor name after {@code blk.N.}, such as {@code attn_q} */
     public String tensorStem() {
         return tensorStem;

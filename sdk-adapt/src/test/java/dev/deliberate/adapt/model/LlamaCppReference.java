@@ -25,21 +25,30 @@ final class LlamaCppReference implements AutoCloseable {
     private final int bos;
 
     LlamaCppReference(Path gguf, int bos, int threads) throws Exception {
+        this(gguf, null, bos, threads);
+    }
+
+    /** @param adapter a GGUF LoRA adapter that llama.cpp applies at scale 1 ({@code --lora}), or null */
+    LlamaCppReference(Path gguf, Path adapter, int bos, int threads) throws Exception {
         Path natives = Path.of(System.getProperty("de.kherud.llama.tmpdir", "target/llama-native"));
         Files.createDirectories(natives);
         ModelParameters p = new ModelParameters().setModel(gguf.toString()).setCtxSize(512).setBatchSize(512)
                 .setUbatchSize(512).setThreads(threads).setThreadsBatch(threads).setSeed(42)
                 .setCacheTypeK(CacheType.F32).setCacheTypeV(CacheType.F32).enableEmbedding()
                 .setPoolingType(PoolingType.LAST);
+        ModelParameters g = new ModelParameters().setModel(gguf.toString()).setCtxSize(512).setThreads(threads)
+                .setThreadsBatch(threads).setSeed(42).setCacheTypeK(CacheType.F32).setCacheTypeV(CacheType.F32);
+        if (adapter != null) {
+            p.addLoraAdapter(adapter.toString());
+            g.addLoraAdapter(adapter.toString());
+        }
         try {
             this.model = new LlamaModel(p);
         } catch (UnsatisfiedLinkError e) {
             Peers.missing("the llama.cpp native library (" + e.getMessage() + ")");
             throw e;
         }
-        this.generator = new LlamaModel(new ModelParameters().setModel(gguf.toString()).setCtxSize(512)
-                .setThreads(threads).setThreadsBatch(threads).setSeed(42).setCacheTypeK(CacheType.F32)
-                .setCacheTypeV(CacheType.F32));
+        this.generator = new LlamaModel(g);
         this.bos = bos;
     }
 
@@ -65,6 +74,21 @@ final class LlamaCppReference implements AutoCloseable {
             out.append(o.text);
         }
         return out.toString();
+    }
+
+    /**
+     * @return the text of the {@code n} tokens llama.cpp picks greedily after BOS + {@code text} (special tokens
+     *         render as nothing), with the adapter if one was given: llama.cpp's server applies adapters to
+     *         completions, not to embeddings
+     */
+    String greedyContinuation(String text, int n) {
+        return generator.complete(new InferenceParameters(text).setNPredict(n).setTemperature(0f).setSeed(1)
+                .setIgnoreEos(true).setRepeatPenalty(1f).setFrequencyPenalty(0f).setPresencePenalty(0f));
+    }
+
+    /** @return llama.cpp's text of some tokens */
+    String decode(int[] ids) {
+        return generator.decode(ids);
     }
 
     /** @return llama.cpp's text of one token */
