@@ -1,34 +1,29 @@
 package dev.deliberate.adapt.reasoner;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import dev.deliberate.adapt.model.DecoderModel;
 import dev.deliberate.adapt.model.LoraConfig;
-import dev.deliberate.adapt.model.Trainable;
-import dev.deliberate.gguf.lora.LoraAdapter;
-import dev.deliberate.gguf.lora.LoraProvenance;
-import dev.deliberate.gguf.lora.LoraWeights;
-import dev.deliberate.testmodel.TestModelGenerator;
+import dev.deliberate.adapt.train.Checkpointing;
+import dev.deliberate.adapt.train.Trainer;
+import dev.deliberate.adapt.train.TrainingBudget;
+import dev.deliberate.adapt.train.TrainingConfig;
+import dev.deliberate.adapt.train.TrainingMode;
+import dev.deliberate.adapt.train.TrainingResult;
+import dev.deliberate.adapt.train.TrainingSet;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything a LoRA adapter of a trained test model is made from: the base model's recipe, the task it adapts to
  * and the seed of its data, the rank and the training settings. The adapter is trained with the base weights frozen
- * and written in llama.cpp's GGUF LoRA format, with the base file's SHA-256 in its provenance.
+ * with the project's {@link Trainer} and written in llama.cpp's GGUF LoRA format, with the base file's SHA-256 in
+ * its provenance.
  *
  * @param base          the recipe of the base model
  * @param task          what the adapter teaches
@@ -38,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * @param rank          LoRA rank (alpha is twice the rank; every projection of every block is adapted)
  * @param steps         optimizer steps
  * @param batch         sequences per step
- * @param learningRate  peak AdamW learning rate
+ * @param learningRate  AdamW learning rate (after a linear warm-up over the first 5 % of the steps)
  */
 public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSeed, int trainExamples, int heldOut,
         int rank, int steps, int batch, float learningRate) {
@@ -53,8 +48,7 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
     public AdapterRecipe {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(task, "task");
-        new TinyTrainer.Settings(steps, batch, learningRate, 0f, dataSeed);
-        if (trainExamples < 1 || heldOut < 1 || rank < 1) {
+        if (trainExamples < 1 || heldOut < 1 || rank < 1 || steps < 1 || batch < 1 || !(learningRate > 0)) {
             throw new IllegalArgumentException("at least one training and one held-out example, rank >= 1");
         }
     }
@@ -64,72 +58,59 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
         return TaskDataset.generate(task, dataSeed, trainExamples, heldOut);
     }
 
+    /** @return the training configuration: LoRA of the given rank on all projections, alpha twice the rank */
+    public TrainingConfig trainingConfig() {
+        return TrainingConfig.builder()
+                .mode(TrainingMode.LORA)
+                .lora(LoraConfig.allProjections(rank))
+                .learningRate(learningRate)
+                .warmupSteps(Math.max(1, steps / 20))
+                .batchSize(batch)
+                .maxSequenceLength(128)
+                .budget(TrainingBudget.steps(steps))
+                .checkpointInterval(0)
+                .seed(dataSeed)
+                .build();
+    }
+
     /** @return the cache file name: a hash of this recipe, the base's key, the data and the trainer version */
     public String cacheKey() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((ReasonerRecipe.TRAINER_VERSION + "\n" + base.cacheKey() + "\n" + this + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            for (TaskExample e : dataset().train()) {
-                sha.update(e.toChatJson().toString().getBytes(StandardCharsets.UTF_8));
-            }
-            return base.spec().name() + "-lora-" + task.id() + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8)
-                    + ".gguf";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return base.spec().name() + "-lora-" + task.id() + "-"
+                + ReasonerRecipe.hash(ReasonerRecipe.TRAINER_VERSION + "\n" + base.cacheKey() + "\n" + this, dataset())
+                + ".gguf";
     }
 
     /**
-     * Trains the adapter on {@code baseGguf} (the model {@link #base()} makes) and writes it to {@code out}.
+     * Trains the adapter on {@code baseGguf} (the model {@link #base()} makes) and writes it to {@code out}, in
+     * llama.cpp's GGUF LoRA format with the base's SHA-256 and the training settings as provenance.
      *
      * @param baseGguf the base model file
      * @param out      the adapter file to create or replace; its directory must exist
+     * @return how training went
      * @throws IOException if reading or writing fails
      */
-    public void train(Path baseGguf, Path out) throws IOException {
-        List<TinyTrainer.Sequence> sequences;
-        Path work = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".train-");
-        try (ChatTokens tokens = ChatTokens.of(new TestModelGenerator(base.spec(), base.initSeed()), work)) {
-            sequences = dataset().train().stream().map(tokens::sequence).toList();
+    public TrainingResult train(Path baseGguf, Path out) throws IOException {
+        Path work = Files.createTempDirectory("deliberate-adapt-");
+        try {
+            TaskDataset data = dataset();
+            data.writeTraining(work.resolve("train.jsonl"));
+            data.writeHeldOut(work.resolve("heldout.jsonl"));
+            TrainingResult result;
+            try (Trainer trainer = Trainer.open(baseGguf, trainingConfig())) {
+                result = trainer.train(TrainingSet.read(work.resolve("train.jsonl")),
+                        Optional.of(TrainingSet.read(work.resolve("heldout.jsonl"))), Checkpointing.none(),
+                        ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
+                trainer.exportAdapter(work.resolve("adapter.gguf"));
+            }
+            LOG.info("adapted {} to '{}' in {} s, held-out loss {}", base.spec().name(), task.id(),
+                    result.elapsed().toSeconds(), result.evalLoss().map(l -> String.format("%.4f", l)).orElse("-"));
+            Files.move(work.resolve("adapter.gguf"), out, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return result;
         } finally {
-            Files.deleteIfExists(work);
-        }
-        long started = System.nanoTime();
-        int every = Math.max(1, steps / 10);
-        LoraConfig config = LoraConfig.allProjections(rank);
-        Map<String, LoraWeights> factors = new LinkedHashMap<>();
-        try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
-                DecoderModel model = DecoderModel.load(baseGguf, root)) {
-            model.addLora(config, dataSeed);
-            model.setTrainable(Trainable.LORA);
-            TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0f,
-                    dataSeed), r -> {
-                        if (r.step() % every == 0 || r.step() == r.steps()) {
-                            LOG.info("adapting {} to '{}': step {}/{}, loss {}", base.spec().name(), task.id(),
-                                    r.step(), r.steps(), String.format("%.4f", r.loss()));
-                        }
-                    });
-            model.lora().forEach((name, w) -> {
-                int in = Math.toIntExact(w.a().getShape().get(1));
-                int outRows = Math.toIntExact(w.b().getShape().get(0));
-                // (rank, in) and (out, rank) row-major are exactly llama.cpp's lora_a and lora_b layouts
-                factors.put(name, new LoraWeights(in, outRows, rank, w.a().toFloatArray(), w.b().toFloatArray()));
-            });
-        }
-        LoraAdapter adapter = new LoraAdapter("qwen2", config.alpha(), rank, factors, LoraProvenance.of(
-                sha256(baseGguf), Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION)));
-        adapter.write(out);
-        LOG.info("adapted {} to '{}' in {} s", base.spec().name(), task.id(),
-                (System.nanoTime() - started) / 1_000_000_000);
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }
