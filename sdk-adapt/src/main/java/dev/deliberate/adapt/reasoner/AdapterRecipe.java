@@ -76,7 +76,6 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
      *
      * @param baseGguf the base model file
      * @param out      the adapter file to create or replace; its directory must exist
-     * @return how training went
      * @throws IOException if reading or writing fails
      */
     public void train(Path baseGguf, Path out) throws IOException {

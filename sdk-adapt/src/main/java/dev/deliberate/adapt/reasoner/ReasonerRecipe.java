@@ -101,7 +101,6 @@ public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask tas
      * Trains the model now (no cache) and writes it to {@code out}, atomically.
      *
      * @param out the GGUF file to create or replace; its directory must exist
-     * @return how training went
      * @throws IOException if writing fails
      */
     public void train(Path out) throws IOException {
