@@ -53,7 +53,7 @@ public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask tas
 
     /**
      * The reasoner's shape: hidden 128, 4 layers, 4 heads, feed-forward 256, the generator's 512-token vocabulary,
-     * F32; about 0.7 million parameters.
+     * F32; 789,120 parameters.
      */
     public static final TestModelSpec REASONER_SPEC = new TestModelSpec("deliberate-test-reasoner", 128, 4, 4, 4,
             256, 512, 200, 512, GgmlType.F32);

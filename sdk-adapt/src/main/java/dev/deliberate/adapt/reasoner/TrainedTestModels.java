@@ -48,7 +48,7 @@ public final class TrainedTestModels {
     }
 
     /**
-     * The reasoning preset ({@link ReasonerRecipe#REASONER}): a 0.9M-parameter Qwen2 model trained from the
+     * The reasoning preset ({@link ReasonerRecipe#REASONER}): a 0.8M-parameter Qwen2 model trained from the
      * generator's random weights to add up tables of quantities step by step in its thinking.
      *
      * @return the cached GGUF file
