@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads the data of a GGUF file's tensors and decodes it to floats ({@code F32}, {@code F16}, {@code BF16},
- * {@code Q8_0}), in ggml order: the first dimension of {@link GgufTensorInfo#shape()} varies fastest, so a GGUF
+ * Reads the data of a GGUF file's tensors and decodes it to floats ({@code F32}, {@code F16}, {@code BF16}, the
+ * 32-value block types {@code Q4_0}, {@code Q4_1}, {@code Q5_0}, {@code Q5_1}, {@code Q8_0} and the k-quants
+ * {@code Q2_K}, {@code Q3_K}, {@code Q4_K}, {@code Q5_K}, {@code Q6_K}, which make up the published
+ * {@code Q4_K_M}-style files; see {@link #decodableTypes()}), exactly as ggml's {@code dequantize_row_*}, in ggml order: the first dimension of {@link GgufTensorInfo#shape()} varies fastest, so a GGUF
  * matrix of shape {@code [in, out]} comes back as {@code out} rows of {@code in} values (PyTorch's {@code (out, in)}
  * layout).
  *

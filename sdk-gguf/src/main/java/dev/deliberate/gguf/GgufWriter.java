@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +27,13 @@ import java.util.Set;
  *     .write(Path.of("model.gguf"));
  * }</pre>
  *
- * <p>Tensor values are given as floats and encoded as {@link GgmlType#F32}, {@link GgmlType#F16} or
- * {@link GgmlType#Q8_0} (blocks of 32 values: an fp16 scale {@code max|x|/127} and 32 signed bytes
- * {@code round(x/scale)}, as in ggml's reference quantizer). Data is pulled from each {@link TensorData} while
+ * <p>Tensor values are given as floats and encoded as {@link GgmlType#F32}, {@link GgmlType#F16}, or one of the
+ * block quantizations {@link GgmlType#Q8_0}, {@link GgmlType#Q4_0}, {@link GgmlType#Q4_1}, {@link GgmlType#Q5_0},
+ * {@link GgmlType#Q5_1} (blocks of 32 values) and the k-quants {@link GgmlType#Q2_K}, {@link GgmlType#Q3_K},
+ * {@link GgmlType#Q4_K}, {@link GgmlType#Q5_K}, {@link GgmlType#Q6_K} (super-blocks of 256 values), each with the
+ * algorithm of ggml's reference quantizer ({@code quantize_row_*_ref}, no importance matrix); see
+ * {@link #encodableTypes()}. A tensor's row length (first dimension) must be a multiple of its type's block size.
+ * Data is pulled from each {@link TensorData} while
  * writing, so a large model never needs to fit in memory. The file appears atomically: it is written to a
  * temporary file in the same directory and moved into place only when complete.
  *
@@ -60,8 +66,19 @@ public final class GgufWriter {
         void accept(float[] values, int offset, int length) throws IOException;
     }
 
-    private static final Set<GgmlType> ENCODABLE = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0);
+    private static final Set<GgmlType> ENCODABLE = encodable();
     private static final int BUFFER_BYTES = 1 << 20;
+
+    private static Set<GgmlType> encodable() {
+        Set<GgmlType> s = EnumSet.of(GgmlType.F32, GgmlType.F16);
+        s.addAll(Quantizer.SUPPORTED);
+        return Collections.unmodifiableSet(s);
+    }
+
+    /** @return the element types {@link #tensor} can encode */
+    public static Set<GgmlType> encodableTypes() {
+        return ENCODABLE;
+    }
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
@@ -118,7 +135,7 @@ public final class GgufWriter {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(data, "data");
         if (!ENCODABLE.contains(type)) {
-            throw new IllegalArgumentException("cannot encode tensors of type " + type + "; use F32, F16 or Q8_0");
+            throw new IllegalArgumentException("cannot encode tensors of type " + type + "; encodable: " + ENCODABLE);
         }
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 63) {
             throw new IllegalArgumentException("tensor name must have 1 to 63 bytes: '" + name + "'");
@@ -193,11 +210,6 @@ public final class GgufWriter {
         tensors.add(new Tensor(name, type, probe.shape(), probe.elements(), bytes, sink -> { }));
         raw.put(name, data);
         return this;
-    }
-
-    /** @return the types {@link #tensor} encodes from floats */
-    public static Set<GgmlType> encodableTypes() {
-        return Set.copyOf(ENCODABLE);
     }
 
     /**
@@ -388,17 +400,25 @@ public final class GgufWriter {
         }
     }
 
-    /** Encodes floats as F32, F16 or Q8_0, keeping a partial Q8_0 block between calls. */
+    /** Encodes floats as F32, F16 or a block type, keeping a partial block between calls. */
     private static final class Encoder implements FloatSink {
         private final Out out;
         private final GgmlType type;
-        private final float[] block = new float[32];
+        private final Quantizer quantizer;
+        private final float[] block;
+        private final int blockValues;
+        private final int blockBytes;
         private int inBlock;
         long count;
 
         Encoder(Out out, GgmlType type) {
             this.out = out;
             this.type = type;
+            boolean blocks = type != GgmlType.F32 && type != GgmlType.F16;
+            this.quantizer = blocks ? new Quantizer(type) : null;
+            this.blockValues = type.blockSize();
+            this.blockBytes = type.blockBytes();
+            this.block = new float[blockValues];
         }
 
         @Override
@@ -437,13 +457,14 @@ public final class GgufWriter {
                 default -> {
                     while (inBlock != 0 && i < end) {
                         block[inBlock++] = values[i++];
-                        if (inBlock == 32) {
-                            q8Block(block, 0);
+                        if (inBlock == blockValues) {
+                            quantizer.block(block, 0, out.array(), out.reserve(blockBytes));
                             inBlock = 0;
                         }
                     }
-                    for (; end - i >= 32; i += 32) {
-                        q8Block(values, i);
+                    for (; end - i >= blockValues; i += blockValues) {
+                        int at = out.reserve(blockBytes); // reserve first: it may flush the buffer
+                        quantizer.block(values, i, out.array(), at);
                     }
                     while (i < end) {
                         block[inBlock++] = values[i++];
@@ -452,28 +473,9 @@ public final class GgufWriter {
             }
         }
 
-        /** ggml's reference Q8_0: scale d = max|x| / 127 stored as fp16, values round(x / d), ties to even. */
-        private void q8Block(float[] src, int from) throws IOException {
-            float amax = 0f;
-            for (int k = from; k < from + 32; k++) {
-                amax = Math.max(amax, Math.abs(src[k]));
-            }
-            float d = amax / 127f;
-            float id = d > 0f ? 1f / d : 0f;
-            int at = out.reserve(34);
-            byte[] a = out.array();
-            short h = Float16.fromFloat(d);
-            a[at] = (byte) h;
-            a[at + 1] = (byte) (h >>> 8);
-            at += 2;
-            for (int k = from; k < from + 32; k++) {
-                a[at++] = (byte) Math.rint(src[k] * id);
-            }
-        }
-
         void finish() {
             if (inBlock != 0) {
-                throw new IllegalStateException("Q8_0 data ended inside a block of 32 values");
+                throw new IllegalStateException(type + " data ended inside a block of " + blockValues + " values");
             }
         }
     }

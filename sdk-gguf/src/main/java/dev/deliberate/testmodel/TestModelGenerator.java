@@ -115,17 +115,11 @@ public final class TestModelGenerator {
         int f = spec.feedForwardSize();
         int v = vocabulary.size();
         float std = h >= 256 ? 0.02f : 0.08f;
-        GgmlType w = spec.weightType();
 
         GgufWriter out = new GgufWriter();
-        int fileType = switch (w) {
-            case F32 -> 0;
-            case F16 -> 1;
-            default -> 7;
-        };
         out.put("general.architecture", GgufValue.string("qwen2"))
                 .put("general.name", GgufValue.string(spec.name()))
-                .put("general.file_type", GgufValue.uint32(fileType))
+                .put("general.file_type", GgufValue.uint32(spec.fileType().code()))
                 .put("general.alignment", GgufValue.uint32(32))
                 .put("qwen2.context_length", GgufValue.uint32(spec.contextLength()))
                 .put("qwen2.embedding_length", GgufValue.uint32(h))
@@ -151,24 +145,24 @@ public final class TestModelGenerator {
                         + "generator (seed " + seed + "); its output is meaningless text."));
 
         Tensors t = new Tensors(out, std);
-        t.random("token_embd.weight", w, h, v);
+        t.random("token_embd.weight", -1, h, v);
         for (int i = 0; i < spec.layers(); i++) {
             String p = "blk." + i + ".";
             t.ones(p + "attn_norm.weight", h);
-            t.random(p + "attn_q.weight", w, h, h);
-            t.random(p + "attn_q.bias", GgmlType.F32, h);
-            t.random(p + "attn_k.weight", w, h, kv);
-            t.random(p + "attn_k.bias", GgmlType.F32, kv);
-            t.random(p + "attn_v.weight", w, h, kv);
-            t.random(p + "attn_v.bias", GgmlType.F32, kv);
-            t.random(p + "attn_output.weight", w, h, h);
+            t.random(p + "attn_q.weight", i, h, h);
+            t.bias(p + "attn_q.bias", h);
+            t.random(p + "attn_k.weight", i, h, kv);
+            t.bias(p + "attn_k.bias", kv);
+            t.random(p + "attn_v.weight", i, h, kv);
+            t.bias(p + "attn_v.bias", kv);
+            t.random(p + "attn_output.weight", i, h, h);
             t.ones(p + "ffn_norm.weight", h);
-            t.random(p + "ffn_gate.weight", w, h, f);
-            t.random(p + "ffn_up.weight", w, h, f);
-            t.random(p + "ffn_down.weight", w, f, h);
+            t.random(p + "ffn_gate.weight", i, h, f);
+            t.random(p + "ffn_up.weight", i, h, f);
+            t.random(p + "ffn_down.weight", i, f, h);
         }
         t.ones("output_norm.weight", h);
-        t.random("output.weight", w, h, v);
+        t.random("output.weight", -1, h, v);
         long size = out.write(path);
         return new GeneratedTestModel(path, size, t.parameters, spec, seed);
     }
@@ -183,6 +177,15 @@ public final class TestModelGenerator {
         Tensors(GgufWriter out, float std) {
             this.out = out;
             this.std = std;
+        }
+
+        /** A matrix, in the type the spec gives it. @param dims ggml order: row length first */
+        void random(String name, int layer, long... dims) {
+            random(name, spec.tensorType(name, layer, dims[0]), dims);
+        }
+
+        void bias(String name, long n) {
+            random(name, GgmlType.F32, n);
         }
 
         /** @param dims ggml order: row length first */

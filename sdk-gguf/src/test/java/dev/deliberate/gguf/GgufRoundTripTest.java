@@ -191,7 +191,9 @@ class GgufRoundTripTest {
         assertThrows(IllegalArgumentException.class,
                 () -> w.tensor("x".repeat(64), GgmlType.F32, List.of(1L), sink -> { }));
         assertThrows(IllegalArgumentException.class,
-                () -> w.tensor("k", GgmlType.Q4_K, List.of(256L), sink -> { }));
+                () -> w.tensor("k", GgmlType.Q4_K, List.of(64L), sink -> { })); // rows of whole super-blocks
+        assertThrows(IllegalArgumentException.class,
+                () -> w.tensor("iq", GgmlType.IQ4_XS, List.of(256L), sink -> { })); // no encoder
         assertThrows(IllegalArgumentException.class,
                 () -> w.put("general.alignment", GgufValue.uint32(24)));
         w.put("a", GgufValue.bool(true));

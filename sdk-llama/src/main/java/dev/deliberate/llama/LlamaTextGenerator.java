@@ -277,9 +277,9 @@ final class LlamaTextGenerator implements TextGenerator {
     }
 
     /**
-     * What llama.cpp's server (b4916, {@code update_slots}) says when a prompt does not fit the context: with context
-     * shift disabled, as here, a prompt of at least the context's size is refused with the first; the second comes
-     * from the path that would truncate the prompt.
+     * What llama.cpp's server says when a prompt does not fit the context. The first is what the bundled b4916 says
+     * with context shift disabled, as here, for a prompt of at least the context's size (LoraAdapterIT shows it); the
+     * second is the wording other builds of the server use for the same refusal.
      */
     private static final List<String> CONTEXT_OVERFLOW = List.of("the request exceeds the available context size",
             "Input prompt is too big compared to KV size");

@@ -200,11 +200,21 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * @return the base weights by GGUF tensor name, in PyTorch layout ({@code (out, in)} for matrices); the output
-     *         head is absent when it is tied to {@code token_embd.weight}
+     * @return the base weights by GGUF tensor name, in PyTorch layout ({@code (out, in)} for matrices), so that
+     *         {@code toFloatArray()} gives the values in ggml order, ready for {@code GgufWriter}; the output head
+     *         is absent when it is tied to {@code token_embd.weight}
      */
     public Map<String, NDArray> weights() {
         return weights;
+    }
+
+    /** @return the number of base weights held (4 bytes each), without any adapter */
+    public long parameterCount() {
+        long n = 0;
+        for (NDArray w : weights.values()) {
+            n += w.size();
+        }
+        return n;
     }
 
     /** @return whether the output head shares {@code token_embd.weight} */
@@ -248,14 +258,14 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * Sets LoRA matrices from values, for example an adapter read from a file. Replaces any adapter added before.
+     * Sets LoRA matrices from values. Replaces any adapter added before.
      *
      * @param config  rank, alpha, dropout and the targets present in {@code matrices}
      * @param matrices per base weight name ({@code blk.0.attn_q.weight}), {@code A} as {@code rank} rows of
      *                 {@code in} values and {@code B} as {@code out} rows of {@code rank} values
      * @throws IllegalArgumentException if a name is not a targeted projection or a length does not fit
      */
-    public void setLora(LoraConfig config, Map<String, float[][]> matrices) {
+    private void setLora(LoraConfig config, Map<String, float[][]> matrices) {
         Objects.requireNonNull(config, "config");
         clearLora();
         for (Map.Entry<String, float[][]> e : matrices.entrySet()) {
@@ -449,7 +459,8 @@ public final class DecoderModel implements AutoCloseable {
      *                 padding
      * @param mode     training (dropout, intermediates kept for backward) or inference
      * @return float array {@code [batch, seq, vocab]}, attached to the manager of {@code tokenIds}
-     * @throws IllegalArgumentException if the shapes do not fit or the sequence exceeds the context length
+     * @throws IllegalArgumentException if the shapes do not fit, an id is outside the vocabulary or the sequence
+     *                                  exceeds the context length
      */
     public NDArray logits(NDArray tokenIds, NDArray mask, ForwardMode mode) {
         return forward(tokenIds, mask, mode, true);
@@ -466,6 +477,17 @@ public final class DecoderModel implements AutoCloseable {
      */
     public NDArray hiddenStates(NDArray tokenIds, NDArray mask, ForwardMode mode) {
         return forward(tokenIds, mask, mode, false);
+    }
+
+    /**
+     * Applies the output head to hidden states, for example only at the positions a loss uses, which saves the
+     * {@code [batch, seq, vocab]} logits of {@link #logits} when the vocabulary is large.
+     *
+     * @param hidden float array {@code [..., hidden]} from {@link #hiddenStates}
+     * @return logits {@code [..., vocab]}, attached to the manager of {@code hidden}
+     */
+    public NDArray outputHead(NDArray hidden) {
+        return Linear.linear(hidden, outputHead).singletonOrThrow();
     }
 
     private NDArray forward(NDArray tokenIds, NDArray mask, ForwardMode mode, boolean head) {
@@ -488,6 +510,12 @@ public final class DecoderModel implements AutoCloseable {
         boolean training = mode == ForwardMode.TRAINING;
         try {
             NDArray ids = own(tokenIds.toType(DataType.INT64, true), work);
+            long min = own(ids.min(), work).getLong();
+            long max = own(ids.max(), work).getLong();
+            if (min < 0 || max >= config.vocabularySize()) {
+                throw new IllegalArgumentException("token ids must be in [0, " + config.vocabularySize()
+                        + "), not " + (min < 0 ? min : max));
+            }
             NDArray x = Embedding.embedding(ids, tokenEmbedding, SparseFormat.DENSE).singletonOrThrow();
             own(x, work);
             Rotation rot = rotation(work, mask, batch, seq);
@@ -509,6 +537,9 @@ public final class DecoderModel implements AutoCloseable {
             }
             out.attach(caller);
             return out;
+        } catch (RuntimeException e) {
+            work.close();
+            throw e;
         } finally {
             if (!training) {
                 work.close();

@@ -18,6 +18,9 @@ import dev.deliberate.gguf.GgufFile;
 import dev.deliberate.gguf.GgufValue;
 import dev.deliberate.gguf.GgufWriter;
 import dev.deliberate.gguf.UnsupportedTensorTypeException;
+import dev.deliberate.gguf.lora.LoraAdapter;
+import dev.deliberate.gguf.lora.LoraMismatchException;
+import dev.deliberate.gguf.lora.LoraProvenance;
 import dev.deliberate.testmodel.TestModelGenerator;
 import dev.deliberate.testmodel.TestModelPreset;
 import java.nio.ByteBuffer;
@@ -80,6 +83,8 @@ class DecoderModelTest {
         assertEquals(2048, c.contextLength());
         assertEquals(RopeStyle.NEOX, c.ropeStyle());
         assertFalse(model.tiedOutput());
+        assertEquals(TestModelPreset.TINY.spec().parameterCount(), model.parameterCount());
+        assertEquals(model.parameterCount(), c.parameterCount(true, false));
         assertEquals(List.of(512L, 64L), List.of(model.weights().get("token_embd.weight").getShape().get(0),
                 model.weights().get("token_embd.weight").getShape().get(1)));
     }
@@ -168,6 +173,19 @@ class DecoderModelTest {
         assertEquals(vocab * IDS.length, full.length);
     }
 
+    @Test
+    void theHeadOnTheHiddenStatesGivesTheLogits() {
+        try (NDManager s = root.newSubManager()) {
+            NDArray ids = s.create(IDS).reshape(1, IDS.length);
+            NDArray hidden = model.hiddenStates(ids, null, ForwardMode.INFERENCE);
+            assertEquals(64, hidden.getShape().get(2));
+            NDArray last = hidden.get(new NDIndex("0, -1, :"));
+            float[] all = model.logits(ids, ForwardMode.INFERENCE).toFloatArray();
+            float[] expected = java.util.Arrays.copyOfRange(all, all.length - 512, all.length);
+            assertClose(expected, model.outputHead(last).toFloatArray(), 1e-5f);
+        }
+    }
+
     private static void assertClose(float[] expected, float[] actual, float tolerance) {
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
@@ -194,6 +212,59 @@ class DecoderModelTest {
             assertTrue(diff > 1e-3, "a non-zero B must change the logits: " + diff);
             m.clearLora();
             assertArrayEquals(base, logits(m, IDS));
+        }
+    }
+
+    @Test
+    void dropoutActsOnlyWhileTrainingAndFollowsTheEngineSeed() throws Exception {
+        try (DecoderModel m = DecoderModel.load(tiny, root)) {
+            m.addLora(new LoraConfig(4, 8, 0.5f, EnumSet.allOf(LoraTarget.class)), 2);
+            for (LoraWeights w : m.lora().values()) {
+                w.b().addi(0.05f);
+            }
+            float[] inference = logits(m, IDS);
+            float[] first;
+            float[] second;
+            float[] third;
+            try (NDManager s = root.newSubManager()) {
+                NDArray ids = s.create(IDS).reshape(1, IDS.length);
+                Engine.getInstance().setRandomSeed(77);
+                first = m.logits(ids, ForwardMode.TRAINING).toFloatArray();
+                Engine.getInstance().setRandomSeed(77);
+                second = m.logits(ids, ForwardMode.TRAINING).toFloatArray();
+                third = m.logits(ids, ForwardMode.TRAINING).toFloatArray();
+            }
+            assertArrayEquals(first, second, "the same engine seed gives the same dropout");
+            assertFalse(java.util.Arrays.equals(first, third), "dropout draws new masks");
+            assertFalse(java.util.Arrays.equals(first, inference), "dropout acts while training");
+            assertArrayEquals(inference, logits(m, IDS), "no dropout in inference");
+        }
+    }
+
+    @Test
+    void adaptersThatDoNotFitAreRefusedNamingTheTensor() throws Exception {
+        try (DecoderModel m = DecoderModel.load(tiny, root)) {
+            m.addLora(LoraConfig.attention(2), 4);
+            LoraAdapter good = m.toLoraAdapter(LoraProvenance.none());
+            assertEquals(8, good.weights().size());
+            dev.deliberate.gguf.lora.LoraWeights q = good.weights().get("blk.0.attn_q.weight");
+
+            LoraAdapter llama = new LoraAdapter("llama", good.alpha(), good.rank(), good.weights(),
+                    LoraProvenance.none());
+            assertThrows(LoraMismatchException.class, () -> m.setLora(llama, 0f));
+            LoraAdapter wrongShape = new LoraAdapter("qwen2", 4, 2, Map.of("blk.0.attn_k.weight", q),
+                    LoraProvenance.none());
+            LoraMismatchException e = assertThrows(LoraMismatchException.class, () -> m.setLora(wrongShape, 0f));
+            assertEquals("blk.0.attn_k.weight", e.tensor().orElseThrow());
+            LoraAdapter head = new LoraAdapter("qwen2", 4, 2, Map.of("output.weight",
+                    new dev.deliberate.gguf.lora.LoraWeights(64, 512, 2, new float[128], new float[1024])),
+                    LoraProvenance.none());
+            assertThrows(LoraMismatchException.class, () -> m.setLora(head, 0f));
+            assertEquals(LoraConfig.attention(2), m.loraConfig().orElseThrow(), "a refusal keeps the adapter");
+
+            m.setLora(good, 0.1f);
+            assertEquals(new LoraConfig(2, 4, 0.1f, LoraConfig.attention(2).targets()), m.loraConfig().orElseThrow());
+            assertEquals(good, m.toLoraAdapter(LoraProvenance.none()));
         }
     }
 
@@ -225,6 +296,48 @@ class DecoderModelTest {
                 assertFalse(m.weights().get("blk.0.attn_q.weight").hasGradient());
             }
         }
+    }
+
+    @Test
+    void theLoraGradientIsTheDerivativeOfTheLoss() throws Exception {
+        try (DecoderModel m = DecoderModel.load(tiny, root)) {
+            m.addLora(new LoraConfig(2, 4, 0f, EnumSet.of(LoraTarget.V, LoraTarget.UP)), 9);
+            m.setTrainable(Trainable.LORA);
+            NDArray b = m.lora().get("blk.0.attn_v.weight").b();
+            b.addi(0.1f); // away from B = 0, so that A's gradient is not zero either
+            NDArray a = m.lora().get("blk.0.attn_v.weight").a();
+            float gradB;
+            float gradA;
+            try (NDManager s = root.newSubManager()) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(crossEntropy(m, s));
+                }
+                gradB = b.getGradient().getFloat(3, 1);
+                gradA = a.getGradient().getFloat(1, 5);
+            }
+            m.setTrainable(Trainable.NONE);
+            assertEquals(numericDerivative(m, b, 3, 1), gradB, 5e-4 + 0.01 * Math.abs(gradB));
+            assertEquals(numericDerivative(m, a, 1, 5), gradA, 5e-4 + 0.01 * Math.abs(gradA));
+            assertTrue(Math.abs(gradB) > 1e-3 && Math.abs(gradA) > 1e-4, gradB + ", " + gradA);
+        }
+    }
+
+    /** Central difference of the loss in one element, in double from two F32 forward passes. */
+    private static double numericDerivative(DecoderModel m, NDArray p, int row, int col) {
+        float h = 1e-2f;
+        float v = p.getFloat(row, col);
+        p.set(new NDIndex(row + ", " + col), v + h);
+        double up;
+        double down;
+        try (NDManager s = root.newSubManager()) {
+            up = crossEntropy(m, s).getFloat();
+        }
+        p.set(new NDIndex(row + ", " + col), v - h);
+        try (NDManager s = root.newSubManager()) {
+            down = crossEntropy(m, s).getFloat();
+        }
+        p.set(new NDIndex(row + ", " + col), v);
+        return (up - down) / (2 * h);
     }
 
     @Test
@@ -288,6 +401,10 @@ class DecoderModelTest {
                     () -> model.logits(s.create(new int[] {1, 2, 3}), ForwardMode.INFERENCE));
             assertThrows(IllegalArgumentException.class, () -> model.logits(s.create(new int[][] {{1, 2}}),
                     s.create(new float[][] {{1, 1, 1}}), ForwardMode.INFERENCE));
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.logits(s.create(new int[][] {{1, 512}}), ForwardMode.INFERENCE));
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.logits(s.create(new int[][] {{-1, 2}}), ForwardMode.TRAINING));
         }
         assertThrows(IllegalArgumentException.class, () -> new LoraConfig(0, 1, 0, EnumSet.of(LoraTarget.Q)));
         assertThrows(IllegalArgumentException.class, () -> new LoraConfig(4, 8, 1f, EnumSet.of(LoraTarget.Q)));

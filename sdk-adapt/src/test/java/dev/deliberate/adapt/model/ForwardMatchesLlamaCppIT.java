@@ -8,6 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.deliberate.gguf.GgmlType;
 import dev.deliberate.gguf.GgufFile;
+import dev.deliberate.gguf.GgufTensorInfo;
+import dev.deliberate.gguf.GgufTensorReader;
+import dev.deliberate.gguf.GgufValue;
+import dev.deliberate.gguf.GgufWriter;
 import dev.deliberate.llama.TestModels;
 import dev.deliberate.testmodel.TestModelGenerator;
 import dev.deliberate.testmodel.TestModelPreset;
@@ -29,6 +33,11 @@ class ForwardMatchesLlamaCppIT {
     /** F32 weights: both sides compute in F32, only the order of sums differs. Measured 3.5e-7 on TINY. */
     static final double TOLERANCE_F32 = 1e-5;
     /**
+     * F16 weights: llama.cpp also rounds the activations to F16 before each product; the DJL pass does not. Measured
+     * 2.6e-4 on TINY.
+     */
+    static final double TOLERANCE_F16 = 2e-3;
+    /**
      * Q8_0 weights: llama.cpp also quantizes the activations to 8 bits before each product; the DJL pass multiplies
      * the dequantized weights with F32 activations. Measured 6.4e-3 on TINY.
      */
@@ -45,6 +54,12 @@ class ForwardMatchesLlamaCppIT {
                     + "then it lowers slowly and closes.",
             "In a small table of three rows, the totals are 4, 9 and 16; the differences are 5 and 7, so the next "
                     + "total follows the same rule and the answer is written as JSON with one field named total.");
+
+    /**
+     * The SMALL_Q4_K_M preset (Q4_K, Q6_K and Q5_0 matrices, as llama.cpp's Q4_K_M recipe): llama.cpp multiplies
+     * with 8-bit activations ({@code Q8_K}, {@code Q8_0}); the DJL pass with F32 ones on the dequantized weights. Measured 2.3e-3.
+     */
+    static final double TOLERANCE_Q4_K_M = 2e-2;
 
     @TempDir
     static Path dir;
@@ -113,12 +128,13 @@ class ForwardMatchesLlamaCppIT {
         return (int) header.getInteger("tokenizer.ggml.bos_token_id").orElseThrow();
     }
 
-    static Path tinyQ8(Path dir) throws Exception {
+    /** @return the TINY model (same seed) with its matrices in {@code type} */
+    static Path tinyAs(Path dir, GgmlType type) throws Exception {
         TestModelSpec t = TestModelPreset.TINY.spec();
-        TestModelSpec q8 = new TestModelSpec(t.name(), t.hiddenSize(), t.layers(), t.heads(), t.kvHeads(),
-                t.feedForwardSize(), t.vocabularySize(), t.merges(), t.contextLength(), GgmlType.Q8_0);
-        Path file = dir.resolve("tiny-q8_0.gguf");
-        new TestModelGenerator(q8, TestModels.TINY_SEED).writeGguf(file);
+        TestModelSpec spec = new TestModelSpec(t.name(), t.hiddenSize(), t.layers(), t.heads(), t.kvHeads(),
+                t.feedForwardSize(), t.vocabularySize(), t.merges(), t.contextLength(), type);
+        Path file = dir.resolve("tiny-" + type + ".gguf");
+        new TestModelGenerator(spec, TestModels.TINY_SEED).writeGguf(file);
         return file;
     }
 
@@ -138,11 +154,68 @@ class ForwardMatchesLlamaCppIT {
     }
 
     @Test
+    void tinyF16MatchesLlamaCpp() throws Exception {
+        Path gguf = tinyAs(dir, GgmlType.F16);
+        GgufFile header = GgufFile.read(gguf);
+        double diff = compare(gguf, header, ModelConfig.fromGguf(header), 0.01f);
+        assertTrue(diff < TOLERANCE_F16, "F16: " + diff);
+    }
+
+    @Test
+    void smallQ4KMMatchesLlamaCpp() throws Exception {
+        Path gguf = dir.resolve("small-q4_k_m.gguf");
+        TestModelGenerator.of(TestModelPreset.SMALL_Q4_K_M, TestModels.TINY_SEED).writeGguf(gguf);
+        GgufFile header = GgufFile.read(gguf);
+        double diff = compare(gguf, header, ModelConfig.fromGguf(header), 0.1f);
+        assertTrue(diff < TOLERANCE_Q4_K_M, "Q4_K_M: " + diff);
+    }
+
+    @Test
     void tinyQ8MatchesLlamaCpp() throws Exception {
-        Path gguf = tinyQ8(dir);
+        Path gguf = tinyAs(dir, GgmlType.Q8_0);
         GgufFile header = GgufFile.read(gguf);
         double diff = compare(gguf, header, ModelConfig.fromGguf(header), 0.1f);
         assertTrue(diff < TOLERANCE_Q8_0, "Q8_0: " + diff);
+    }
+
+    /**
+     * The TINY weights as a {@code llama} file: metadata keys renamed, no q/k/v biases, no {@code output.weight} (so
+     * both sides tie the head to the token embedding), F32.
+     */
+    static Path tinyAsLlama(Path dir) throws Exception {
+        Path qwen = TestModels.tiny();
+        GgufFile header = GgufFile.read(qwen);
+        GgufWriter out = new GgufWriter();
+        header.metadata().forEach((k, v) -> out.put(k.startsWith("qwen2.") ? "llama." + k.substring(6) : k,
+                k.equals("general.architecture") ? GgufValue.string("llama") : v));
+        try (GgufTensorReader reader = GgufTensorReader.open(qwen, header)) {
+            for (GgufTensorInfo t : header.tensors()) {
+                if (t.name().endsWith(".bias") || t.name().equals("output.weight")) {
+                    continue;
+                }
+                float[] values = reader.readFloats(t);
+                out.tensor(t.name(), GgmlType.F32, t.shape(), sink -> sink.accept(values, 0, values.length));
+            }
+        }
+        Path file = dir.resolve("tiny-llama.gguf");
+        out.write(file);
+        return file;
+    }
+
+    @Test
+    void llamaArchitectureWithATiedHeadMatchesLlamaCpp() throws Exception {
+        Path gguf = tinyAsLlama(dir);
+        GgufFile header = GgufFile.read(gguf);
+        ModelConfig config = ModelConfig.fromGguf(header);
+        assertEquals(Architecture.LLAMA, config.architecture());
+        assertEquals(RopeStyle.NORMAL, config.ropeStyle());
+        try (DecoderModel model = DecoderModel.load(gguf, root)) {
+            assertTrue(model.tiedOutput());
+        }
+        double diff = compare(gguf, header, config, 1e-3f);
+        assertTrue(diff < TOLERANCE_F32, "llama F32: " + diff);
+        double wrong = compare(gguf, header, config.withRopeStyle(RopeStyle.NEOX), Float.MAX_VALUE);
+        assertTrue(wrong > 5 * TOLERANCE_Q8_0, "NEOX rotation on a llama model went unnoticed: " + wrong);
     }
 
     @Test

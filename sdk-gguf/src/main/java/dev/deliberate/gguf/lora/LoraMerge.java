@@ -29,9 +29,10 @@ import java.util.Objects;
  *
  * <p>Types: an adapted tensor is decoded to floats (F32, F16, BF16, Q8_0, and whatever else
  * {@link GgufTensorReader#decodableTypes()} lists), changed, and encoded again in its own type when
- * {@link GgufWriter#encodableTypes()} contains it (F32, F16 and Q8_0 here; a quantized type is re-quantized, which
- * loses a little precision), else as F16; {@link Result#reencoded()} says which tensors changed type. A base tensor
- * whose type cannot be decoded fails with {@link dev.deliberate.gguf.UnsupportedTensorTypeException}.
+ * {@link GgufWriter#encodableTypes()} contains it (F32, F16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 and the k-quants Q2_K to
+ * Q6_K; a quantized tensor is re-quantized with ggml's reference quantizer, which loses a little precision), else as
+ * F16; {@link Result#reencoded()} says which tensors changed type. A base tensor whose type cannot be decoded (the
+ * i-quants) fails with {@link dev.deliberate.gguf.UnsupportedTensorTypeException}.
  *
  * <p>Memory: tensors are streamed to the output one at a time; the unadapted ones through a 1 MiB buffer, an adapted
  * one as a float array of its size (the largest adapted projection, not the model, bounds the memory). The output

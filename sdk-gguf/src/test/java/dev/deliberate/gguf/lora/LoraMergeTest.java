@@ -93,6 +93,36 @@ class LoraMergeTest {
     }
 
     @Test
+    void kQuantBaseKeepsEachTensorsTypeAndGetsTheDelta() throws IOException {
+        Path base = dir.resolve("q4km.gguf");
+        TestModelGenerator.of(TestModelPreset.SMALL_Q4_K_M, 5).writeGguf(base);
+        GgufFile h = GgufFile.read(base);
+        LoraAdapter a = LoraAdapterTest.randomAdapter(h, 4, 9);
+        Path out = dir.resolve("q4km-merged.gguf");
+        LoraMerge.Result r = LoraMerge.write(base, List.of(new ScaledLora(a, 1f)), out);
+        assertThat(r.reencoded()).isEmpty();
+        GgufFile m = GgufFile.read(out);
+        try (GgufTensorReader rb = GgufTensorReader.open(base, h); GgufTensorReader rm = GgufTensorReader.open(out, m)) {
+            for (Map.Entry<String, LoraWeights> e : a.weights().entrySet()) {
+                GgufTensorInfo t = h.tensor(e.getKey()).orElseThrow();
+                assertThat(m.tensor(e.getKey()).orElseThrow().typeName()).isEqualTo(t.typeName());
+                float[] expected = rb.readFloats(t);
+                e.getValue().addDelta(expected, 0, e.getValue().out(), a.scaling());
+                float[] got = rm.readFloats(m.tensor(e.getKey()).orElseThrow());
+                double err = 0;
+                double delta = 0;
+                float[] w = rb.readFloats(t);
+                for (int i = 0; i < got.length; i++) {
+                    err += Math.abs(got[i] - expected[i]);
+                    delta += Math.abs(expected[i] - w[i]);
+                }
+                // re-quantizing costs a few percent of the change, not the change itself
+                assertThat(err).as(e.getKey() + " " + t.typeName()).isLessThan(0.25 * delta);
+            }
+        }
+    }
+
+    @Test
     void combineStacksRanksAndBakesScales() {
         LoraWeights w = new LoraWeights(2, 1, 1, new float[] {1, 2}, new float[] {3});
         LoraAdapter a = new LoraAdapter("qwen2", 2f, 1, Map.of("x.weight", w), LoraProvenance.none());
