@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import dev.deliberate.adapt.model.DecoderModel;
 import dev.deliberate.adapt.model.ForwardMode;
 import dev.deliberate.adapt.model.LoraTarget;
-import dev.deliberate.adapt.model.LoraWeights;
 import dev.deliberate.adapt.model.ModelConfig;
 import dev.deliberate.adapt.model.Trainable;
 import dev.deliberate.adapt.model.UnsupportedModelException;
@@ -63,6 +62,8 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
+ * <p>Opening a trainer sets libtorch's intra-op threads for the whole process ({@link TrainingConfig#threads()}).
+ *
  * <p>What the model trains on is what it sees at inference: the examples are rendered with the base model's chat
  * template and tokenised by the bundled llama.cpp ({@link ExampleEncoder}). The memory a run needs is estimated and
  * checked before any weight is loaded ({@link MemoryEstimate}). For a fixed seed, configuration, data and base model
@@ -81,6 +82,7 @@ public final class Trainer implements AutoCloseable {
     private final DecoderModel model;
     private final ExampleEncoder encoder;
     private long steps;
+    private boolean trained;
     private boolean closed;
 
     private Trainer(Path base, GgufFile header, TrainingConfig config, MemoryEstimate estimate, String baseSha256,
@@ -137,6 +139,9 @@ public final class Trainer implements AutoCloseable {
         NDManager root = NDManager.newBaseManager();
         DecoderModel model = null;
         try {
+            // process-wide in libtorch, and only once its native library is loaded (the manager above loads it);
+            // the trained weights do not depend on it
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(config.effectiveThreads());
             model = DecoderModel.load(base, header, shape, root);
             if (config.mode() == TrainingMode.LORA) {
                 model.addLora(config.lora(), config.seed());
@@ -200,19 +205,24 @@ public final class Trainer implements AutoCloseable {
      * Trains until the budget is spent.
      *
      * @param train         the training examples
-     * @param eval          held-out examples, evaluated every {@link TrainingConfig#evalInterval()} steps and at the
-     *                      end
+     * @param eval          held-out examples, evaluated before the first step (unless resuming), every
+     *                      {@link TrainingConfig#evalInterval()} steps and at the end
      * @param checkpointing where checkpoints go, and whether to resume
      * @param listener      hears each step, evaluation and checkpoint
      * @return how the run ended
      * @throws TrainingDataException an example is longer than the maximum sequence length (named by its line)
      * @throws CheckpointException   the checkpoint cannot be resumed from (another base, configuration, or damaged)
      * @throws DeliberateException   a checkpoint cannot be written
+     * @throws IllegalStateException called a second time (a trainer trains once)
      */
     public TrainingResult train(TrainingSet train, Optional<TrainingSet> eval, Checkpointing checkpointing,
             TrainingListener listener) {
         check();
         Objects.requireNonNull(listener, "listener");
+        if (trained) {
+            throw new IllegalStateException("this trainer has trained already: open a new one (on the exported"
+                    + " model, to train further)");
+        }
         List<TokenizedExample> data = encoder.encode(train);
         Optional<List<TokenizedExample>> held = eval.map(encoder::encode);
         for (int i = 0; i < data.size(); i++) {
@@ -220,6 +230,7 @@ public final class Trainer implements AutoCloseable {
                 throw new TrainingDataException(train.source(), train.lines().get(i), "nothing to train on");
             }
         }
+        trained = true;
         Map<String, NDArray> parameters = model.trainableParameters();
         Map<String, String> fingerprint = fingerprint();
         try (AdamW optimizer = new AdamW(root, config)) {
@@ -236,6 +247,11 @@ public final class Trainer implements AutoCloseable {
                 elapsedBefore = c.elapsedNanos();
                 resumedFrom = OptionalLong.of(c.step());
                 listener.onResume(c.step(), file.get());
+            }
+            Optional<Double> initialEval = Optional.empty();
+            if (held.isPresent() && resumedFrom.isEmpty()) {
+                initialEval = Optional.of(loss(held.get()));
+                listener.onEvaluation(0, initialEval.get());
             }
             Batches batches = new Batches(data.size(), config);
             List<Double> losses = new ArrayList<>();
@@ -285,8 +301,8 @@ public final class Trainer implements AutoCloseable {
                 listener.onEvaluation(steps, lastEval.get());
             }
             double perSecond = runTokens / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            return new TrainingResult(steps, losses, lastEval, tokens, Duration.ofNanos(total), perSecond, stop,
-                    resumedFrom);
+            return new TrainingResult(steps, losses, initialEval, lastEval, tokens, Duration.ofNanos(total),
+                    perSecond, stop, resumedFrom);
         }
     }
 
@@ -514,17 +530,7 @@ public final class Trainer implements AutoCloseable {
         if (config.mode() != TrainingMode.LORA) {
             throw new IllegalStateException("this run trains every weight: export a model with exportModel");
         }
-        Map<String, dev.deliberate.gguf.lora.LoraWeights> weights = new TreeMap<>();
-        for (Map.Entry<String, LoraWeights> e : model.lora().entrySet()) {
-            NDArray a = e.getValue().a();
-            NDArray b = e.getValue().b();
-            int in = Math.toIntExact(a.getShape().get(1));
-            int outSize = Math.toIntExact(b.getShape().get(0));
-            weights.put(e.getKey(), new dev.deliberate.gguf.lora.LoraWeights(in, outSize, config.lora().rank(),
-                    a.toFloatArray(), b.toFloatArray()));
-        }
-        LoraAdapter adapter = new LoraAdapter(header.architecture().orElseThrow(), config.lora().alpha(),
-                config.lora().rank(), weights, LoraProvenance.of(baseSha256, provenance()));
+        LoraAdapter adapter = model.toLoraAdapter(LoraProvenance.of(baseSha256, provenance()));
         try {
             return adapter.write(out);
         } catch (IOException e) {

@@ -32,6 +32,10 @@ import java.util.Objects;
  * @param checkpointInterval   steps between checkpoints; 0 for a checkpoint only at the end
  * @param evalInterval         steps between held-out evaluations; 0 for evaluation only at the end
  * @param thinkingLoss         whether the loss covers the examples' thinking
+ * @param threads              PyTorch intra-op threads, 0 for half the available processors (at least 1); does not
+ *                             change the trained weights. More threads than idle cores make libtorch's spinning
+ *                             worker threads fight for them: on a 2-core machine shared with other work, 1 thread
+ *                             trained 20 times faster than 2 (docs/benchmarks.md)
  */
 public record TrainingConfig(
         TrainingMode mode,
@@ -50,7 +54,8 @@ public record TrainingConfig(
         long seed,
         int checkpointInterval,
         int evalInterval,
-        ThinkingLoss thinkingLoss) {
+        ThinkingLoss thinkingLoss,
+        int threads) {
 
     /** Checks every range. */
     public TrainingConfig {
@@ -76,6 +81,9 @@ public record TrainingConfig(
         if (maxSequenceLength < 2) {
             throw new IllegalArgumentException("max sequence length must be at least 2: " + maxSequenceLength);
         }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = automatic): " + threads);
+        }
         if (warmupSteps < 0 || checkpointInterval < 0 || evalInterval < 0) {
             throw new IllegalArgumentException("warm-up, checkpoint and evaluation intervals must be >= 0");
         }
@@ -85,6 +93,11 @@ public record TrainingConfig(
         if (!(v > 0) || Float.isInfinite(v)) {
             throw new IllegalArgumentException(what + " must be positive and finite: " + v);
         }
+    }
+
+    /** The intra-op threads to use: {@link #threads()}, or half the available processors (at least 1) for 0. */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Examples per optimizer step. */
@@ -122,6 +135,7 @@ public record TrainingConfig(
         b.checkpointInterval = checkpointInterval;
         b.evalInterval = evalInterval;
         b.thinkingLoss = thinkingLoss;
+        b.threads = threads;
         return b;
     }
 
@@ -144,6 +158,7 @@ public record TrainingConfig(
         private int checkpointInterval = 50;
         private int evalInterval;
         private ThinkingLoss thinkingLoss = ThinkingLoss.TRAIN;
+        private int threads;
 
         private Builder() {
         }
@@ -245,11 +260,17 @@ public record TrainingConfig(
             return this;
         }
 
+        /** PyTorch intra-op threads, 0 for half the available processors (default 0). */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} for values out of range. */
         public TrainingConfig build() {
             return new TrainingConfig(mode, lora, learningRate, warmupSteps, weightDecay, beta1, beta2, epsilon,
                     batchSize, gradientAccumulation, maxGradNorm, maxSequenceLength, budget, seed,
-                    checkpointInterval, evalInterval, thinkingLoss);
+                    checkpointInterval, evalInterval, thinkingLoss, threads);
         }
     }
 }

@@ -67,6 +67,7 @@ class TrainerIT {
             assertEquals(80, seen.size());
             assertTrue(seen.get(79).tokensPerSecond() > 0);
             assertEquals(1.0, seen.get(79).fraction().orElseThrow(), 1e-9);
+            assertEquals(before, result.initialEvalLoss().orElseThrow(), 1e-9);
             double after = result.evalLoss().orElseThrow();
             System.out.println("held-out loss " + before + " -> " + after + "; steps " + result.losses());
             assertTrue(after < before / 2, "held-out loss " + before + " -> " + after);
@@ -87,6 +88,18 @@ class TrainerIT {
         assertEquals(expected, complete(TestModels.tiny(), Optional.of(adapter), prompt, 40));
         assertFalse(complete(TestModels.tiny(), Optional.empty(), prompt, 40).contains(FOUR.answer()),
                 "the random base model should not know the answer");
+
+        // the SDK's own path: the llama.cpp backend with the adapter (--lora), thinking kept apart from the answer
+        try (dev.deliberate.core.ReasoningModel reasoner = dev.deliberate.core.ReasoningModels.open(
+                dev.deliberate.core.ModelLocator.file(TestModels.tiny()), dev.deliberate.core.ModelOptions.defaults()
+                        .with(dev.deliberate.llama.LlamaOptions.defaults().withLoraAdapter(adapter, 1f)))) {
+            dev.deliberate.core.Reasoning r = reasoner.reason(dev.deliberate.core.ReasoningRequest.builder()
+                    .messages(PRIME.prompt()).sampling(dev.deliberate.core.Sampling.greedy()).answerMaxTokens(32)
+                    .build());
+            assertEquals(PRIME.thinking(), r.thinking());
+            assertEquals(PRIME.answer(), r.answer());
+            assertEquals(1, r.model().adapters().size());
+        }
     }
 
     /** Greedy completion in llama.cpp, with the adapter when given; stops at end-of-sequence. */
@@ -98,6 +111,60 @@ class TrainerIT {
             return llama.complete(new InferenceParameters(prompt).setTemperature(0f).setNPredict(tokens)
                     .setSeed(1));
         }
+    }
+
+    @Test
+    void aWallClockBudgetStopsTrainingWithinAStep() {
+        TrainingConfig config = config(1_000_000).toBuilder()
+                .budget(TrainingBudget.steps(1_000_000).withTime(java.time.Duration.ofSeconds(2))).build();
+        try (Trainer trainer = Trainer.open(TestModels.tiny(), config)) {
+            List<TrainingProgress> seen = new ArrayList<>();
+            TrainingResult result = trainer.train(data(), Optional.empty(), Checkpointing.none(),
+                    new TrainingListener() {
+                        @Override
+                        public void onStep(TrainingProgress p) {
+                            seen.add(p);
+                        }
+                    });
+            assertEquals(StopReason.TIME, result.stop());
+            assertTrue(result.steps() > 0 && result.steps() < 1_000_000);
+            assertTrue(result.elapsed().compareTo(java.time.Duration.ofSeconds(2)) >= 0, result.toString());
+            // stopped before the first step that would start after the budget: at most one step beyond it
+            java.time.Duration beforeLast = seen.size() > 1 ? seen.get(seen.size() - 2).elapsed()
+                    : java.time.Duration.ZERO;
+            assertTrue(beforeLast.compareTo(java.time.Duration.ofSeconds(2)) < 0, seen.toString());
+            assertTrue(seen.get(0).remaining().orElseThrow().compareTo(java.time.Duration.ofSeconds(2)) <= 0);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> trainer.train(data(),
+                    Optional.empty(), Checkpointing.none(), TrainingListener.NONE), "a trainer trains once");
+        }
+    }
+
+    @Test
+    void accumulatingMicroBatchesMatchesOneBatchOfTheSameExamples(@TempDir Path dir) throws Exception {
+        TrainingConfig oneBatch = config(5).toBuilder().batchSize(2).gradientAccumulation(1).build();
+        TrainingConfig accumulated = config(5).toBuilder().batchSize(1).gradientAccumulation(2).build();
+        List<LoraAdapter> adapters = new ArrayList<>();
+        for (TrainingConfig c : List.of(oneBatch, accumulated)) {
+            Path out = dir.resolve(c.batchSize() + ".gguf");
+            try (Trainer trainer = Trainer.open(TestModels.tiny(), c)) {
+                trainer.train(data(), Optional.empty(), Checkpointing.none(), TrainingListener.NONE);
+                trainer.exportAdapter(out);
+            }
+            adapters.add(LoraAdapter.read(out));
+        }
+        double largest = 0;
+        double worst = 0;
+        for (String name : adapters.get(0).weights().keySet()) {
+            float[] x = adapters.get(0).weights().get(name).b();
+            float[] y = adapters.get(1).weights().get(name).b();
+            for (int i = 0; i < x.length; i++) {
+                largest = Math.max(largest, Math.abs(x[i]));
+                worst = Math.max(worst, Math.abs(x[i] - y[i]));
+            }
+        }
+        assertTrue(largest > 1e-3, "the adapters moved: " + largest);
+        assertTrue(worst < 1e-3 * largest, "padding one batch or accumulating two must give the same update: "
+                + worst + " of " + largest);
     }
 
     @Test
