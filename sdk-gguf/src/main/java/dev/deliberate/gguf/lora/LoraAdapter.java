@@ -51,15 +51,7 @@ public final class LoraAdapter {
             LoraProvenance provenance) {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(provenance, "provenance");
-        if (architecture.isBlank()) {
-            throw new IllegalArgumentException("architecture must not be blank");
-        }
-        if (!Float.isFinite(alpha) || alpha < 0) {
-            throw new IllegalArgumentException("alpha must be finite and not negative: " + alpha);
-        }
-        if (rank <= 0) {
-            throw new IllegalArgumentException("rank must be positive: " + rank);
-        }
+        LoraAdapterInfo.checkHeader(architecture, alpha, rank);
         if (weights.isEmpty()) {
             throw new IllegalArgumentException("an adapter adapts at least one tensor");
         }

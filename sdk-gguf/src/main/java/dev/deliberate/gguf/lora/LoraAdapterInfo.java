@@ -57,15 +57,7 @@ public record LoraAdapterInfo(String source, String architecture, float alpha, i
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(provenance, "provenance");
-        if (architecture.isBlank()) {
-            throw new IllegalArgumentException("architecture must not be blank");
-        }
-        if (!Float.isFinite(alpha) || alpha < 0) {
-            throw new IllegalArgumentException("alpha must be finite and not negative: " + alpha);
-        }
-        if (rank <= 0) {
-            throw new IllegalArgumentException("rank must be positive: " + rank);
-        }
+        checkHeader(architecture, alpha, rank);
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("an adapter adapts at least one tensor");
         }
@@ -226,6 +218,19 @@ public record LoraAdapterInfo(String source, String architecture, float alpha, i
                         + " but the adapter's lora_a " + t.aShape() + " and lora_b " + t.bShape() + " need ["
                         + t.in() + ", " + t.out() + "]");
             }
+        }
+    }
+
+    /** The checks an adapter's header values pass, shared by {@link LoraAdapter}. */
+    static void checkHeader(String architecture, float alpha, int rank) {
+        if (architecture.isBlank()) {
+            throw new IllegalArgumentException("architecture must not be blank");
+        }
+        if (!Float.isFinite(alpha) || alpha < 0) {
+            throw new IllegalArgumentException("alpha must be finite and not negative: " + alpha);
+        }
+        if (rank <= 0) {
+            throw new IllegalArgumentException("rank must be positive: " + rank);
         }
     }
 }
