@@ -27,6 +27,9 @@ final class ErrorMessages {
         if (e instanceof MissingFileMetaException) {
             return message + " (use --lenient to read a bare dataset)";
         }
+        if (e instanceof dev.deliberate.gguf.lora.LoraMismatchException) {
+            return message + " (an adapter only fits the base model it was trained on: check --model and --lora)";
+        }
         if (e instanceof BurnedInAnnotationException) {
             return message + " (pass --allow-burned-in to de-identify the attributes anyway)";
         }

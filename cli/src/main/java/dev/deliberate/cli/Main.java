@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             dev.deliberate.cli.robot.RobotCommand.class,
             dev.deliberate.cli.core.EvalCommand.class,
             dev.deliberate.cli.serve.ServeCommand.class,
+            dev.deliberate.cli.adapt.AdaptCommand.class,
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

@@ -32,15 +32,22 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code deliberate serve --model model --api-key key} and waits (at most a minute) until it answers. */
     static ServeProcess start(Path model, String key) throws IOException, InterruptedException {
+        return start(model, key, List.of());
+    }
+
+    /** Starts {@code deliberate serve} as {@link #start(Path, String)} does, with {@code extra} options. */
+    static ServeProcess start(Path model, String key, List<String> extra) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("deliberate-serve-it");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--model", model.toString(), "--host", "127.0.0.1", "--port",
-                String.valueOf(port), "--api-key", key, "--threads", "2", "--context", "2048"))
+                String.valueOf(port), "--api-key", key, "--threads", "2", "--context", "2048"));
+        command.addAll(extra);
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
         ServeProcess serve = new ServeProcess(p, dir, URI.create("http://127.0.0.1:" + port + "/v1"));
         try {

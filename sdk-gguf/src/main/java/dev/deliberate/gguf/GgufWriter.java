@@ -82,6 +82,8 @@ public final class GgufWriter {
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
+    /** Tensors whose encoded bytes are given as they are ({@link #rawTensor}), by name. */
+    private final Map<String, RawData> raw = new java.util.HashMap<>();
 
     private record Tensor(String name, GgmlType type, List<Long> shape, long elements, long bytes, TensorData data) {
     }
@@ -157,6 +159,59 @@ public final class GgufWriter {
         return this;
     }
 
+    /** Produces the encoded bytes of one tensor, exactly as they are stored in a GGUF file. */
+    @FunctionalInterface
+    public interface RawData {
+        /**
+         * Pushes exactly the tensor's size in bytes into {@code sink}, in any number of calls.
+         *
+         * @param sink where the bytes go
+         * @throws IOException if reading the source or writing fails
+         */
+        void produce(ByteSink sink) throws IOException;
+    }
+
+    /** Receives encoded tensor bytes. */
+    @FunctionalInterface
+    public interface ByteSink {
+        /**
+         * @param bytes  array holding the bytes
+         * @param offset index of the first byte
+         * @param length number of bytes
+         * @throws IOException if writing fails
+         */
+        void accept(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    /**
+     * Adds a tensor whose data is copied byte for byte, of any type whose size ggml defines (for example a
+     * {@code Q4_K} tensor of another file); tensors are written in the order they are added.
+     *
+     * @param name  tensor name, at most 63 UTF-8 bytes, unique
+     * @param type  the element type the bytes are encoded in
+     * @param shape 1 to 4 dimensions in ggml order; the row length must be a multiple of the type's block size
+     * @param data  source of the bytes, called during {@link #write(Path)}
+     * @return this writer
+     * @throws IllegalArgumentException if the name or shape is not acceptable
+     */
+    public GgufWriter rawTensor(String name, GgmlType type, List<Long> shape, RawData data) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(type, "type");
+        GgmlType probeType = ENCODABLE.contains(type) ? type : GgmlType.F32;
+        tensor(name, probeType, shape, sink -> { }); // name, uniqueness and dimension checks
+        Tensor probe = tensors.remove(tensors.size() - 1);
+        GgufTensorInfo info = new GgufTensorInfo(name, shape, type.code(), 0);
+        if (shape.get(0) % type.blockSize() != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': row length " + shape.get(0)
+                    + " is not a multiple of " + type.blockSize() + " as " + type + " needs");
+        }
+        long bytes = info.byteSize().orElseThrow(
+                () -> new IllegalArgumentException("tensor '" + name + "' is too large"));
+        tensors.add(new Tensor(name, type, probe.shape(), probe.elements(), bytes, sink -> { }));
+        raw.put(name, data);
+        return this;
+    }
+
     /**
      * Writes the file atomically: to a temporary file beside {@code path}, then moved onto {@code path}
      * (replacing it). On failure the temporary file is removed and {@code path} is untouched.
@@ -200,6 +255,17 @@ public final class GgufWriter {
         }
         out.zeros(pad(out.written, alignment));
         for (Tensor t : tensors) {
+            RawData rawData = raw.get(t.name);
+            if (rawData != null) {
+                long before = out.written;
+                rawData.produce(out::bytes);
+                if (out.written - before != t.bytes) {
+                    throw new IllegalStateException("tensor '" + t.name + "' has " + t.bytes
+                            + " bytes but its data source produced " + (out.written - before));
+                }
+                out.zeros(pad(t.bytes, alignment));
+                continue;
+            }
             Encoder enc = new Encoder(out, t.type);
             t.data.produce(enc);
             enc.finish();
@@ -306,6 +372,16 @@ public final class GgufWriter {
                     ch.write(w);
                 }
                 written += b.length;
+            }
+        }
+
+        void bytes(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            while (len > 0) {
+                int n = Math.min(len, buf.capacity());
+                room(n).put(b, off, n);
+                off += n;
+                len -= n;
             }
         }
 

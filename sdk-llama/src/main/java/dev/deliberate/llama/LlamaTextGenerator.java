@@ -8,6 +8,7 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
 import dev.deliberate.core.ChatMessage;
+import dev.deliberate.core.ContextOverflowException;
 import dev.deliberate.core.DeliberateException;
 import dev.deliberate.core.InvalidSchemaException;
 import dev.deliberate.core.ModelInfo;
@@ -103,6 +104,7 @@ final class LlamaTextGenerator implements TextGenerator {
                         LlamaOptions.DEFAULT_MAX_CONTEXT);
         int threads = llama.threads() > 0 ? llama.threads() : Runtime.getRuntime().availableProcessors();
         options.loadProgress().accept(0.0);
+        LoraSetup lora = LoraSetup.prepare(file, llama.loraAdapters()); // before native code sees the adapters
         CompletableFuture<String> sha = Sha256Cache.of(file, p -> options.loadProgress().accept(0.9 * p));
         NativeRuntime.init();
         ModelParameters params = new ModelParameters()
@@ -115,6 +117,7 @@ final class LlamaTextGenerator implements TextGenerator {
                 .enableJinja()
                 .disableContextShift()
                 .disableLog();
+        lora.fileForLlama().ifPresent(a -> params.addLoraAdapter(a.toString()));
         if (llama.gpuLayers() > 0 && System.getProperty(GPU_BUILD_PROPERTY) == null) {
             // the natives inside the binding's jar are CPU-only: llama.cpp would print three warnings of its own to
             // stderr and ignore the option; say it once, where the application's logging goes
@@ -134,12 +137,15 @@ final class LlamaTextGenerator implements TextGenerator {
                 throw new ModelLoadException("llama.cpp could not load " + file + ": " + e.getMessage(), e);
             } finally {
                 NativeRuntime.routeLog();
+                lora.close(); // llama.cpp has copied the adapter's tensors
             }
             nativeThreads = NativeRuntime.threadsStartedSince(before);
         }
         String hash;
+        List<ModelInfo.Adapter> adapters;
         try {
             hash = sha.join();
+            adapters = lora.provenance();
         } catch (RuntimeException e) {
             model.close();
             NativeRuntime.orphaned(nativeThreads);
@@ -149,7 +155,7 @@ final class LlamaTextGenerator implements TextGenerator {
         String name = header.name().isBlank() ? String.valueOf(file.getFileName()) : header.name();
         ModelInfo info = new ModelInfo(LlamaCppProvider.NAME, file.toString(), Optional.of(file.toAbsolutePath()),
                 Optional.of(hash), name, header.architecture(), header.quantization(),
-                OptionalLong.of(header.parameterCount()), context);
+                OptionalLong.of(header.parameterCount()), context, adapters);
         LOG.debug("loaded {} ({} {}, {} parameters, context {}, {} threads)", file, header.architecture(),
                 header.quantization(), header.parameterCount(), context, threads);
         return new LlamaTextGenerator(model, header, info, context, nativeThreads);
@@ -238,7 +244,7 @@ final class LlamaTextGenerator implements TextGenerator {
         try {
             it = model.generate(p).iterator();
         } catch (RuntimeException e) { // the binding's LlamaException is not public
-            throw new DeliberateException("llama.cpp rejected the generation request: " + e.getMessage(), e);
+            throw failure("llama.cpp rejected the generation request: ", e);
         }
         try {
             while (it.hasNext()) {
@@ -266,7 +272,7 @@ final class LlamaTextGenerator implements TextGenerator {
             throw e;
         } catch (RuntimeException e) { // the binding's LlamaException is not public
             it.cancel();
-            throw new DeliberateException("llama.cpp failed while generating: " + e.getMessage(), e);
+            throw failure("llama.cpp failed while generating: ", e);
         }
         if (reason == null) {
             String rest = stops.finish();
@@ -280,6 +286,30 @@ final class LlamaTextGenerator implements TextGenerator {
         }
         // counted after generation, so that it does not delay the first token
         return new GenerationResult(countTokens(request.prompt()), count, reason);
+    }
+
+    /**
+     * What llama.cpp's server says when a prompt does not fit the context. The first is what the bundled b4916 says
+     * with context shift disabled, as here, for a prompt of at least the context's size (LoraAdapterIT shows it); the
+     * second is the wording other builds of the server use for the same refusal.
+     */
+    private static final List<String> CONTEXT_OVERFLOW = List.of("the request exceeds the available context size",
+            "Input prompt is too big compared to KV size");
+
+    /**
+     * A binding failure as the SDK's exception: a prompt too long for the context is a
+     * {@link ContextOverflowException} (the caller can shorten it or load the model with a larger context; a retry
+     * of the answer whose prompt grew past a small context ends here), anything else a plain
+     * {@link DeliberateException}.
+     */
+    private DeliberateException failure(String what, RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        if (CONTEXT_OVERFLOW.stream().anyMatch(m::contains)) {
+            return new ContextOverflowException("the prompt does not fit the context of " + context + " tokens of "
+                    + info.locator() + " (llama.cpp: " + m + "); shorten it or load the model with a larger context",
+                    e);
+        }
+        return new DeliberateException(what + m, e);
     }
 
     /**

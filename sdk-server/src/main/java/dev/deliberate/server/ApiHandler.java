@@ -203,7 +203,7 @@ final class ApiHandler extends Handler.Abstract {
             throw shuttingDown();
         }
         JsonNode body = parseJson(readBody(request));
-        ChatRequest chat = ChatRequest.parse(body, modelId, config.efforts());
+        ChatRequest chat = ChatRequest.parse(body, modelId, config.efforts(), config.profile());
         if (!admission.tryAcquire()) {
             long retry = Math.max(1, Math.min(60, Math.round(Math.ceil(averageCallSeconds
                     * (config.maxQueued() + pool.size()) / (double) pool.size()))));

@@ -8,8 +8,10 @@ import dev.deliberate.core.InvalidSchemaException;
 import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
+import dev.deliberate.core.profile.DomainProfile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -42,6 +44,17 @@ record ChatRequest(ReasoningRequest request, boolean stream, boolean includeUsag
      * @throws ApiException 400 for a bad field, 404 for another model
      */
     static ChatRequest parse(JsonNode body, String modelId, ReasoningEfforts efforts) {
+        return parse(body, modelId, efforts, Optional.empty());
+    }
+
+    /**
+     * Maps a parsed body under a domain profile (see {@link ServerConfig#profile()}).
+     *
+     * @param profile the profile whose prompt, schema and budgets apply where the client sends none
+     * @throws ApiException 400 for a bad field, 404 for another model
+     */
+    static ChatRequest parse(JsonNode body, String modelId, ReasoningEfforts efforts,
+            Optional<DomainProfile> profile) {
         if (!body.isObject()) {
             throw ApiException.badRequest(null, "the request body must be a JSON object");
         }
@@ -56,17 +69,33 @@ record ChatRequest(ReasoningRequest request, boolean stream, boolean includeUsag
         }
         refuseUnsupported(body);
         ReasoningRequest.Builder b = ReasoningRequest.builder();
+        profile.ifPresent(p -> b.message(ChatMessage.system(p.fullSystemPrompt())));
         messages(body.get("messages")).forEach(b::message);
 
         JsonNode max = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
         String maxName = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         if (isSet(max)) {
             b.answerMaxTokens(positiveInt(max, maxName, 1));
+        } else {
+            profile.ifPresent(p -> b.answerMaxTokens(p.defaults().answerMaxTokens()));
         }
-        b.thinkingBudget(thinking(body, efforts));
+        ThinkingBudget budget = thinking(body, efforts);
+        if (profile.isPresent()) {
+            DomainProfile.Defaults d = profile.get().defaults();
+            if (!isSet(body.get("thinking_budget")) && !isSet(body.get("reasoning_effort"))
+                    && d.thinkingBudget().isPresent()) {
+                budget = ThinkingBudget.tokens(d.thinkingBudget().getAsInt());
+            }
+            if (d.deadline().isPresent()) {
+                budget = budget.within(d.deadline().get());
+            }
+        }
+        b.thinkingBudget(budget);
         b.sampling(sampling(body));
         stops(body.get("stop")).forEach(b::stop);
-        b.answerFormat(format(body.get("response_format")));
+        JsonNode responseFormat = body.get("response_format");
+        b.answerFormat(!isSet(responseFormat) && profile.isPresent() ? profile.get().answerFormat()
+                : format(responseFormat));
 
         boolean stream = bool(body.get("stream"), "stream");
         boolean includeUsage = false;

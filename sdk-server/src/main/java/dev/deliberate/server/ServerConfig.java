@@ -1,6 +1,7 @@
 package dev.deliberate.server;
 
 import dev.deliberate.core.InvalidRequestException;
+import dev.deliberate.core.profile.DomainProfile;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +21,11 @@ import java.util.Optional;
  * @param shutdownGrace  on close, how long requests in flight may run to their end before they are cancelled
  * @param idleTimeout    a connection that neither sends nor accepts bytes for this long is closed (a client that
  *                       stopped reading a stream: its generation is cancelled)
+ * @param profile        when present, the domain profile every request is asked under: its system prompt (with
+ *                       glossary and worked examples) comes before the client's messages, its answer schema applies
+ *                       when the client sends no {@code response_format}, its thinking budget when the client sends
+ *                       neither {@code thinking_budget} nor {@code reasoning_effort}, its answer bound when the client
+ *                       sends no {@code max_tokens}, and its thinking deadline always
  */
 public record ServerConfig(
         String host,
@@ -30,7 +36,8 @@ public record ServerConfig(
         int maxQueued,
         ReasoningEfforts efforts,
         Duration shutdownGrace,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Optional<DomainProfile> profile) {
 
     /** Default body bound: 4 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 4L << 20;
@@ -66,6 +73,7 @@ public record ServerConfig(
         if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new InvalidRequestException("idle timeout must be at least 1 s");
         }
+        Objects.requireNonNull(profile, "profile");
     }
 
     /** A builder with the defaults. */
@@ -79,7 +87,7 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", apiKey=" + (apiKey.isPresent() ? "set" : "none")
                 + ", modelId=" + modelId.orElse("(the model's)") + ", maxBodyBytes=" + maxBodyBytes + ", maxQueued="
                 + maxQueued + ", efforts=" + efforts + ", shutdownGrace=" + shutdownGrace + ", idleTimeout="
-                + idleTimeout + "]";
+                + idleTimeout + ", profile=" + profile.map(DomainProfile::id).orElse("none") + "]";
     }
 
     /** Builds {@link ServerConfig}s; validation happens in {@link #build()}. */
@@ -91,6 +99,7 @@ public record ServerConfig(
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int maxQueued = DEFAULT_MAX_QUEUED;
         private ReasoningEfforts efforts = ReasoningEfforts.defaults();
+        private Optional<DomainProfile> profile = Optional.empty();
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);
 
@@ -150,10 +159,19 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Serves the model under a domain profile (see {@link ServerConfig#profile()}): clients get the profile's
+         * prompt, schema and budgets without sending them.
+         */
+        public Builder profile(DomainProfile profile) {
+            this.profile = Optional.of(profile);
+            return this;
+        }
+
         /** Validates and builds. */
         public ServerConfig build() {
             return new ServerConfig(host, port, apiKey, modelId, maxBodyBytes, maxQueued, efforts, shutdownGrace,
-                    idleTimeout);
+                    idleTimeout, profile);
         }
     }
 }

@@ -134,4 +134,48 @@ class ChatRequestTest {
         ApiException e = refused(",\"messages\":[{\"role\":\"" + "r".repeat(500) + "\",\"content\":\"x\"}]");
         assertTrue(e.getMessage().length() < 300, e.getMessage());
     }
+
+    /** A profile with a schema, a glossary, budgets and a deadline, written to {@code dir}. */
+    static dev.deliberate.core.profile.DomainProfile profile(java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("prompt.txt"), "You grade welds.");
+        java.nio.file.Files.writeString(dir.resolve("answer.json"), "{\"type\":\"object\",\"properties\":"
+                + "{\"defect\":{\"type\":\"string\"}},\"required\":[\"defect\"],\"additionalProperties\":false}");
+        java.nio.file.Files.writeString(dir.resolve("profile.json"), "{\"profile\": \"weld\", \"version\": \"2.0\","
+                + " \"systemPrompt\": \"prompt.txt\", \"answerSchema\": \"answer.json\", \"glossary\": {\"toe\":"
+                + " \"where the weld meets the metal\"}, \"defaults\": {\"thinkingBudget\": 77, \"deadline\": \"9s\","
+                + " \"answerMaxTokens\": 55}}");
+        return dev.deliberate.core.profile.DomainProfile.load(dir);
+    }
+
+    @Test
+    void aProfileGivesPromptSchemaAndBudgetsWhereTheClientSendsNone(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        var profile = profile(dir);
+        ChatRequest c = ChatRequest.parse(body(""), "m", EFFORTS, java.util.Optional.of(profile));
+        ReasoningRequest r = c.request();
+        assertEquals(ChatMessage.system(profile.fullSystemPrompt()), r.messages().get(0));
+        assertTrue(r.messages().get(0).content().contains("You grade welds.")
+                && r.messages().get(0).content().contains("toe: where the weld meets the metal"));
+        assertEquals(ChatMessage.user("q"), r.messages().get(1));
+        assertEquals(profile.answerFormat(), r.answerFormat());
+        assertTrue(c.schemaAnswer());
+        assertEquals(77, r.thinkingBudget().maxTokens());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(9)), r.thinkingBudget().timeout());
+        assertEquals(55, r.answerMaxTokens());
+    }
+
+    @Test
+    void whatTheClientSendsWinsOverTheProfileButItsDeadlineStays(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        var profile = profile(dir);
+        ChatRequest c = ChatRequest.parse(body(",\"thinking_budget\":5,\"max_tokens\":9,"
+                + "\"response_format\":{\"type\":\"text\"}"), "m", EFFORTS, java.util.Optional.of(profile));
+        assertEquals(5, c.request().thinkingBudget().maxTokens());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(9)), c.request().thinkingBudget().timeout());
+        assertEquals(9, c.request().answerMaxTokens());
+        assertEquals(AnswerFormat.text(), c.request().answerFormat());
+        ChatRequest effort = ChatRequest.parse(body(",\"reasoning_effort\":\"high\""), "m", EFFORTS,
+                java.util.Optional.of(profile));
+        assertEquals(1000, effort.request().thinkingBudget().maxTokens());
+    }
 }

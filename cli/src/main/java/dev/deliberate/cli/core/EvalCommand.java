@@ -63,6 +63,9 @@ public final class EvalCommand implements Callable<Integer> {
             description = "An earlier run's results.json: the report lists the cases that got better or worse.")
     Path baseline;
 
+    @CommandLine.Mixin
+    LocalModelOptions local = new LocalModelOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + b);
             }
         }
+        local.check(spec.commandLine());
         Set<String> unique = new LinkedHashSet<>(models);
         if (unique.size() != models.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the same --model is given twice");
@@ -86,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new CommandFailedException(profile + ": the profile has no evaluation cases (give --cases FILE)");
         }
         Optional<EvalRun> before = baseline == null ? Optional.empty() : Optional.of(EvalRun.read(baseline));
-        try (OpenModels open = new OpenModels(ModelOptions.defaults(), err)) {
+        try (OpenModels open = new OpenModels(local.apply(ModelOptions.defaults()), err)) {
             Evaluator evaluator = Evaluator.of(domain, caseList);
             for (String m : models) {
                 ReasoningModel model = open.get(m);

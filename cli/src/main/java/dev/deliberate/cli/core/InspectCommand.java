@@ -79,6 +79,9 @@ public final class InspectCommand implements Callable<Integer> {
         s.tensorTypes().forEach((t, n) -> types.append(types.length() == 0 ? "" : ", ").append(t).append(" x ")
                 .append(n));
         row(out, "quantization", s.quantization() + " (" + s.tensorCount() + " tensors: " + types + ")");
+        lora(gguf).ifPresent(a -> row(out, "LoRA adapter", String.format(Locale.ROOT, "rank %d, alpha %s (x%s at"
+                + " scale 1), %d tensors adapted; base sha256 %s", a.rank(), a.alpha(), a.scaling(),
+                a.targets().size(), a.provenance().baseSha256().orElse("-"))));
         row(out, "context length", text(s.contextLength()));
         row(out, "embedding", text(s.embeddingLength()));
         row(out, "layers", text(s.layers()));
@@ -100,6 +103,18 @@ public final class InspectCommand implements Callable<Integer> {
             for (GgufTensorInfo t : gguf.tensors()) {
                 out.println("  " + t.name() + " " + t.typeName() + " " + t.shape() + " @" + t.offset());
             }
+        }
+    }
+
+    /** The adapter's description when the file is a LoRA adapter Deliberate can use. */
+    private static java.util.Optional<dev.deliberate.gguf.lora.LoraAdapterInfo> lora(GgufFile gguf) {
+        if (gguf.getString("general.type").filter("adapter"::equals).isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(dev.deliberate.gguf.lora.LoraAdapterInfo.of(gguf));
+        } catch (dev.deliberate.gguf.lora.LoraFormatException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -147,6 +162,15 @@ public final class InspectCommand implements Callable<Integer> {
         o.put("vocabularySize", value(s.vocabularySize()));
         o.put("opensThinking", s.opensThinking());
         o.put("chatTemplate", s.chatTemplate().orElse(null));
+        lora(gguf).ifPresent(a -> {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("rank", a.rank());
+            l.put("alpha", a.alpha());
+            l.put("targets", a.targets().keySet());
+            l.put("baseSha256", a.provenance().baseSha256().orElse(null));
+            l.put("training", a.provenance().training());
+            o.put("lora", l);
+        });
         try {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
         } catch (IOException e) {

@@ -6,7 +6,6 @@ import dev.deliberate.core.FinishReason;
 import dev.deliberate.core.InvalidSchemaException;
 import dev.deliberate.core.ModelLocator;
 import dev.deliberate.core.ModelOptions;
-import dev.deliberate.llama.LlamaOptions;
 import dev.deliberate.core.Reasoning;
 import dev.deliberate.core.ReasoningCall;
 import dev.deliberate.core.ReasoningModel;
@@ -15,12 +14,8 @@ import dev.deliberate.core.ReasoningRequest;
 import dev.deliberate.core.Sampling;
 import dev.deliberate.core.ThinkingBudget;
 import dev.deliberate.core.profile.DomainProfile;
-import dev.deliberate.core.profile.SafetyRules;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,39 +44,13 @@ public final class ReasonCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RemoteModelOptions remote = new RemoteModelOptions();
 
-    @Option(names = "--thinking-budget", paramLabel = "N",
-            description = "Most thinking tokens (0 answers at once). Default: as many as the context allows.")
-    Integer thinkingBudget;
+    @CommandLine.Mixin
+    ModelQuestionOptions ask = new ModelQuestionOptions();
 
     @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Close thinking this long after the call starts (model loading does not count), e.g."
                     + " 5s, 800ms or 0ms; the answer still comes.")
     Duration deadline;
-
-    @Option(names = "--answer-budget", paramLabel = "N", defaultValue = "" + ReasoningRequest.DEFAULT_ANSWER_MAX_TOKENS,
-            description = "Most answer tokens (default: ${DEFAULT-VALUE}).")
-    int answerBudget;
-
-    @Option(names = "--schema", paramLabel = "FILE",
-            description = "A JSON Schema file: the answer is constrained to it and validated.")
-    Path schema;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Sampling seed, for repeatable output.")
-    Long seed;
-
-    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature, 0 to 2 (default 0.6).")
-    Double temperature;
-
-    @Option(names = "--system", paramLabel = "TEXT", description = "A system message.")
-    String system;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "CPU threads (default: all cores).")
-    int threads;
-
-    @Option(names = "--context", paramLabel = "N", defaultValue = "0",
-            description = "Context window in tokens (default: the model's, at most 8192).")
-    int context;
 
     @Option(names = "--audit", paramLabel = "FILE",
             description = "Append a record of this call to this audit trail (JSON Lines, hash-chained).")
@@ -90,16 +59,8 @@ public final class ReasonCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with thinking, answer, usage, timings, model.")
     boolean json;
 
-    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0",
-            description = "Model layers to offload to a GPU (default 0). The bundled llama.cpp natives are CPU-only:"
-                    + " this takes effect only with a GPU build of the binding (see docs/reasoning.md).")
-    int gpuLayers;
-
-    @Option(names = "--profile", paramLabel = "DIR",
-            description = "A domain profile bundle: its system prompt, glossary, examples, answer schema and default"
-                    + " budgets shape the request (options given here override its budgets); its safety rules judge"
-                    + " the answer. See docs/profiles.md.")
-    Path profile;
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
 
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "The question (several words are joined).")
     List<String> prompt;
@@ -112,18 +73,11 @@ public final class ReasonCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
-        AnswerFormat format = schema == null ? AnswerFormat.text() : readSchema(schema);
-        DomainProfile domain = profile == null ? null : loadProfile(profile);
-        Sampling sampling = Sampling.defaults();
-        if (temperature != null) {
-            sampling = sampling.withTemperature(temperature);
-        }
-        if (seed != null) {
-            sampling = sampling.withSeed(seed);
-        }
+        AnswerFormat format = ask.answer.format();
+        DomainProfile domain = profile.load().orElse(null);
+        Sampling sampling = ask.sampling.sampling();
         ModelLocator locator = ModelLocator.parse(model);
-        ModelOptions options = remote.apply(ModelOptions.defaults().with(new LlamaOptions(threads, context,
-                gpuLayers)));
+        ModelOptions options = remote.apply(ask.local.apply(ModelOptions.defaults()));
         options = LoadProgress.attach(options, locator, err);
         AtomicReference<ReasoningCall> running = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean loaded = new java.util.concurrent.atomic.AtomicBoolean();
@@ -152,7 +106,8 @@ public final class ReasonCommand implements Callable<Integer> {
             try {
                 call = m.start(request, json ? e -> { } : streaming);
             } catch (InvalidSchemaException e) {
-                throw new InvalidSchemaException("schema file " + schema + ": " + e.getMessage(), e);
+                throw new InvalidSchemaException("schema file " + ask.answer.schema().orElse(null) + ": "
+                        + e.getMessage(), e);
             }
             running.set(call);
             org.slf4j.LoggerFactory.getLogger(ReasonCommand.class).debug("reasoning call started");
@@ -161,9 +116,7 @@ public final class ReasonCommand implements Callable<Integer> {
             }
             Reasoning r = call.join();
             if (domain != null && r.answerJson().isPresent()) {
-                SafetyRules.SafetyVerdict verdict = domain.safety().judge(r.answerJson().get());
-                verdict.violations().forEach(v -> err.println("safety (" + domain.id() + "): VIOLATION: " + v));
-                verdict.escalations().forEach(v -> err.println("safety (" + domain.id() + "): ESCALATE: " + v));
+                ProfileOption.reportSafety(err, domain, r.answerJson().get());
             }
             if (json) {
                 out.println(ReasoningOutput.json(new ObjectMapper(), r).toString());
@@ -189,23 +142,16 @@ public final class ReasonCommand implements Callable<Integer> {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         ReasoningRequest.Builder b;
         ThinkingBudget budget;
+        b = ask.request(java.util.Optional.ofNullable(domain), question, parsed);
         if (domain != null) {
-            ReasoningRequest base = domain.request(question);
-            b = base.toBuilder();
-            budget = base.thinkingBudget();
-            if (thinkingBudget != null) {
-                budget = new ThinkingBudget(thinkingBudget, budget.deadline(), budget.timeout());
-            }
-            if (parsed.hasMatchedOption("--answer-budget")) {
-                b.answerMaxTokens(answerBudget);
+            budget = b.build().thinkingBudget();
+            if (ask.thinking.budget().isPresent()) {
+                budget = new ThinkingBudget(ask.thinking.budget().getAsInt(), budget.deadline(), budget.timeout());
             }
         } else {
-            b = ReasoningRequest.builder().answerMaxTokens(answerBudget).answerFormat(format);
-            if (system != null) {
-                b.system(system);
-            }
-            b.user(question);
-            budget = thinkingBudget == null ? ThinkingBudget.unlimited() : ThinkingBudget.tokens(thinkingBudget);
+            b.answerFormat(format);
+            budget = ask.thinking.budget().isEmpty() ? ThinkingBudget.unlimited()
+                    : ThinkingBudget.tokens(ask.thinking.budget().getAsInt());
         }
         if (deadline != null) {
             budget = budget.within(deadline); // counts from the call's start, not from loading
@@ -213,59 +159,12 @@ public final class ReasonCommand implements Callable<Integer> {
         return b.thinkingBudget(budget).sampling(sampling).build();
     }
 
-    private static DomainProfile loadProfile(Path dir) {
-        try {
-            return DomainProfile.load(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private void checkOptions() {
         CommandLine cl = spec.commandLine();
-        if (profile != null && (schema != null || system != null)) {
-            throw new CommandLine.ParameterException(cl, "--profile brings its own system prompt and answer schema:"
-                    + " do not combine it with --schema or --system");
-        }
-        if (thinkingBudget != null && thinkingBudget < 0) {
-            throw new CommandLine.ParameterException(cl, "--thinking-budget must be >= 0, got " + thinkingBudget);
-        }
-        if (answerBudget < 1) {
-            throw new CommandLine.ParameterException(cl, "--answer-budget must be >= 1, got " + answerBudget);
-        }
-        if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
-            throw new CommandLine.ParameterException(cl, "--temperature must be in [0, 2], got " + temperature);
-        }
-        if (threads < 0) {
-            throw new CommandLine.ParameterException(cl, "--threads must be >= 0, got " + threads);
-        }
-        if (gpuLayers < 0) {
-            throw new CommandLine.ParameterException(cl, "--gpu-layers must be >= 0, got " + gpuLayers);
-        }
-        if (context < 0) {
-            throw new CommandLine.ParameterException(cl, "--context must be >= 0, got " + context);
-        }
+        profile.checkAgainst(cl, ask.answer);
+        ask.check(cl);
         if (String.join(" ", prompt).isBlank()) {
             throw new CommandLine.ParameterException(cl, "PROMPT is empty");
-        }
-    }
-
-    static AnswerFormat readSchema(Path file) {
-        String text;
-        try {
-            if (Files.size(file) > 1 << 20) {
-                throw new CommandFailedException("schema file " + file + " is larger than 1 MB");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CommandFailedException("schema file not found: " + file);
-        } catch (IOException e) {
-            throw new CommandFailedException("cannot read schema file " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            return AnswerFormat.jsonSchema(text);
-        } catch (InvalidSchemaException e) {
-            throw new InvalidSchemaException("schema file " + file + ": " + e.getMessage(), e);
         }
     }
 }

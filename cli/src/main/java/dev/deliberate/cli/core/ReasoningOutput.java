@@ -1,6 +1,7 @@
 package dev.deliberate.cli.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deliberate.core.ModelInfo;
 import dev.deliberate.core.Reasoning;
@@ -136,6 +137,13 @@ final class ReasoningOutput {
         o.put("quantization", m.quantization());
         m.parameterCount().ifPresent(n -> o.put("parameterCount", n));
         o.put("contextLength", m.contextLength());
+        if (!m.adapters().isEmpty()) {
+            ArrayNode adapters = o.putArray("adapters");
+            for (ModelInfo.Adapter a : m.adapters()) {
+                adapters.addObject().put("file", a.file().toString()).put("sha256", a.sha256())
+                        .put("scale", a.scale());
+            }
+        }
         return o;
     }
 }

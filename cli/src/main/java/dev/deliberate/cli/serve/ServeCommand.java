@@ -1,6 +1,8 @@
 package dev.deliberate.cli.serve;
 
 import dev.deliberate.core.ModelLocator;
+import dev.deliberate.cli.core.LocalModelOptions;
+import dev.deliberate.cli.core.ProfileOption;
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.server.ApiKey;
 import dev.deliberate.server.ModelPool;
@@ -27,7 +29,9 @@ import picocli.CommandLine.Option;
         description = {
             "Serve a model over the OpenAI API: GET /v1/models, POST /v1/chat/completions (blocking and streaming).",
             "Thinking is returned in reasoning_content, never in content; response_format json_schema answers are "
-                    + "constrained and validated; thinking_budget and reasoning_effort bound the thinking."
+                    + "constrained and validated; thinking_budget and reasoning_effort bound the thinking.",
+            "With --profile, every request is asked under the profile: its system prompt comes first, its schema"
+                    + " applies without response_format, its budgets without thinking_budget/reasoning_effort/max_tokens."
         })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -56,13 +60,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "instance has its own context memory; llama.cpp shares the mapped weights.")
     int parallel;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "CPU threads per instance (default: the cores divided among the instances).")
-    int threads;
+    @CommandLine.Mixin
+    LocalModelOptions local = new LocalModelOptions();
 
-    @Option(names = "--context", defaultValue = "0", paramLabel = "N",
-            description = "Context window per instance, in tokens (default: the model's, at most 8192).")
-    int context;
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
 
     @Option(names = "--model-id", paramLabel = "ID",
             description = "The id clients send as 'model' (default: the model's own name).")
@@ -99,8 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         quietJetty();
         ServerConfig config = configure(System.getenv(KEY_VARIABLE));
-        int perInstance = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        ModelOptions options = ModelOptions.defaults().with(new dev.deliberate.llama.LlamaOptions(perInstance, context, 0));
+        int perInstance = local.threads() > 0 ? local.threads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+        ModelOptions options = local.apply(ModelOptions.defaults(), perInstance);
         ModelPool pool = ModelPool.open(ModelLocator.parse(model), options, parallel);
         OpenAiServer server;
         try {
@@ -115,9 +118,10 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "deliberate-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("deliberate: serving %s at %s (%d instance(s), %d thread(s) each%s); Ctrl-C to stop%n",
+        out.printf("deliberate: serving %s at %s (%d instance(s), %d thread(s) each%s%s); Ctrl-C to stop%n",
                 server.modelId(), server.baseUrl(), pool.size(), perInstance,
-                config.apiKey().isPresent() ? ", API key required" : "");
+                config.apiKey().isPresent() ? ", API key required" : "",
+                config.profile().map(p -> ", profile " + p.id()).orElse(""));
         out.flush();
         stopped.await();
         return 0;
@@ -147,9 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--parallel must be in [1, " + ModelPool.MAX_SIZE + "], got "
                     + parallel);
         }
-        if (threads < 0 || context < 0) {
-            throw new CommandLine.ParameterException(cl, "--threads and --context must be >= 0");
-        }
+        local.check(cl);
         if (shutdownGrace < 0) {
             throw new CommandLine.ParameterException(cl, "--shutdown-grace must be >= 0 seconds");
         }
@@ -164,6 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (modelId != null) {
                 b.modelId(modelId);
             }
+            profile.load().ifPresent(b::profile);
             return b.build();
         } catch (dev.deliberate.core.InvalidRequestException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());

@@ -85,7 +85,10 @@ public final class ResultJson {
         return budget;
     }
 
-    /** A model's provenance: backend, locator, file and SHA-256 (local) or endpoint and model id (remote). */
+    /**
+     * A model's provenance: backend, locator, file and SHA-256 (local) or endpoint and model id (remote), and the
+     * LoRA adapters applied (file, SHA-256, scale) when there are any.
+     */
     public static ObjectNode model(ModelInfo m) {
         ObjectNode o = F.objectNode();
         o.put("backend", m.backend());
@@ -97,6 +100,13 @@ public final class ResultJson {
         o.put("quantization", m.quantization());
         m.parameterCount().ifPresent(n -> o.put("parameterCount", n));
         o.put("contextLength", m.contextLength());
+        if (!m.adapters().isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode adapters = o.putArray("adapters");
+            for (ModelInfo.Adapter a : m.adapters()) {
+                adapters.addObject().put("file", a.file().toString()).put("sha256", a.sha256())
+                        .put("scale", a.scale());
+            }
+        }
         return o;
     }
 

@@ -2,7 +2,12 @@ package dev.deliberate.core.profile;
 
 import dev.deliberate.core.AnswerFormat;
 import dev.deliberate.core.ChatMessage;
+import dev.deliberate.core.ReasoningModel;
 import dev.deliberate.core.ReasoningRequest;
+import dev.deliberate.core.cascade.Cascade;
+import dev.deliberate.core.cascade.CascadeRule;
+import dev.deliberate.core.cascade.CascadeStep;
+import dev.deliberate.core.council.CouncilOptions;
 import dev.deliberate.core.ThinkingBudget;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -115,6 +120,37 @@ public record DomainProfile(
             budget = budget.within(defaults.deadline().get());
         }
         return b.thinkingBudget(budget).build();
+    }
+
+    /**
+     * Council options with this profile's quorum and disagreement threshold; the request of each member call (its
+     * thinking budget, deadline, answer format) is {@link #request}'s. Vary them with the builder:
+     *
+     * <pre>{@code
+     * Council council = Council.builder().options(profile.councilOptions().build())
+     *         .member(CouncilMember.of("a", modelA)).member(CouncilMember.of("b", modelB)).build();
+     * CouncilResult r = council.deliberate(profile.request(question));
+     * }</pre>
+     */
+    public CouncilOptions.Builder councilOptions() {
+        return CouncilOptions.builder().quorum(council.quorum()).threshold(council.disagreementThreshold());
+    }
+
+    /**
+     * A cascade under this profile: a fast step on {@code fast} with the profile's fast thinking budget, then a deep
+     * step on {@code deep} with the request's own budget and deadline (the profile's defaults, see {@link #request}),
+     * judged by the profile's confidence field (when it names one) and its {@linkplain SafetyRules#asCascadeRule()
+     * safety rules}. Add a council step with {@link Cascade.Builder#council} and run with
+     * {@code run(request, novel && profile.cascade().escalateNovel())}.
+     */
+    public Cascade.Builder cascade(ReasoningModel fast, ReasoningModel deep) {
+        Objects.requireNonNull(fast, "fast");
+        Objects.requireNonNull(deep, "deep");
+        Cascade.Builder b = Cascade.builder()
+                .fast("fast", fast, ThinkingBudget.tokens(cascade.fastThinkingBudget()))
+                .step(new CascadeStep.Model("deep", CascadeStep.Tier.DEEP, deep, Optional.empty()));
+        cascade.confidenceField().ifPresent(f -> b.rule(CascadeRule.confidenceBelow(f, cascade.minConfidence())));
+        return b.rule(safety.asCascadeRule());
     }
 
     /** The system prompt as the model sees it: the profile's prompt, then the glossary, then the worked examples. */

@@ -1,9 +1,11 @@
 package dev.deliberate.core.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.deliberate.core.cascade.CascadeRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,6 +63,25 @@ public record SafetyRules(List<String> requiredNonEmpty, List<EscalationRule> es
             }
         }
         return new SafetyVerdict(violations, escalations);
+    }
+
+    /**
+     * These rules as a cascade rule: a JSON answer that breaks a rule or forces an escalation is not accepted, and the
+     * cascade goes on to its next step (a text answer has no fields to judge and is left to the other rules).
+     */
+    public CascadeRule asCascadeRule() {
+        return (request, answer) -> {
+            if (answer.answerJson().isEmpty()) {
+                return Optional.empty();
+            }
+            SafetyVerdict v = judge(answer.answerJson().get());
+            if (v.passes()) {
+                return Optional.empty();
+            }
+            List<String> why = new ArrayList<>(v.violations());
+            why.addAll(v.escalations());
+            return Optional.of("safety: " + String.join("; ", why));
+        };
     }
 
     /**
