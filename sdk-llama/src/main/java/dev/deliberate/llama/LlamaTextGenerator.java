@@ -6,7 +6,6 @@ import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
-import de.kherud.llama.Pair;
 import dev.deliberate.core.ChatMessage;
 import dev.deliberate.core.ContextOverflowException;
 import dev.deliberate.core.DeliberateException;
@@ -168,18 +167,7 @@ final class LlamaTextGenerator implements TextGenerator {
 
     @Override
     public RenderedPrompt render(List<ChatMessage> messages) {
-        StringBuilder system = new StringBuilder();
-        List<Pair<String, String>> turns = new ArrayList<>();
-        for (ChatMessage m : messages) {
-            switch (m.role()) {
-                case SYSTEM -> system.append(system.length() == 0 ? "" : "\n\n").append(m.content());
-                case USER -> turns.add(new Pair<>("user", m.content()));
-                case ASSISTANT -> turns.add(new Pair<>("assistant", m.content()));
-            }
-        }
-        String text = model.applyTemplate(new InferenceParameters("")
-                .setMessages(system.length() == 0 ? null : system.toString(), turns));
-        return new RenderedPrompt(text, text.stripTrailing().endsWith("<think>"));
+        return LlamaTokenizer.render(model, messages);
     }
 
     @Override

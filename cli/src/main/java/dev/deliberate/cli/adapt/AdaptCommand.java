@@ -4,12 +4,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code deliberate adapt}: the parent of the commands that adapt a model with LoRA ({@code merge}, ...). */
+/** {@code deliberate adapt}: the parent of the commands that adapt a model with LoRA ({@code train}, {@code merge}). */
 @Command(
         name = "adapt",
         mixinStandardHelpOptions = true,
-        description = "Adapt a GGUF model with LoRA adapters.",
+        description = "Adapt a GGUF model to a domain: train LoRA adapters (or every weight) in Java, merge them.",
         subcommands = {
+            TrainCommand.class,
             AdaptMergeCommand.class,
         })
 public final class AdaptCommand implements Callable<Integer> {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /** Reads durations such as {@code 5s}, {@code 250ms}, {@code 1.5s}, {@code 2m} or ISO-8601 {@code PT5S}. */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {

@@ -1,0 +1,2 @@
+/** {@code deliberate adapt}: thin command-line layers over {@code dev.deliberate.adapt}. */
+package dev.deliberate.cli.adapt;
