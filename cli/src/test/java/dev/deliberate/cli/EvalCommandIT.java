@@ -58,7 +58,10 @@ class EvalCommandIT extends InProcessCli {
         assertEquals(0, run("eval", "--profile", profile.toString(), "--model", tiny.toString(),
                 "--thinking-budget", "0,8", "--report", dir.resolve("report2").toString(), "--baseline",
                 report.resolve("results.json").toString()), err());
-        assertTrue(Files.readString(dir.resolve("report2/report.md")).contains("0 better, 0 worse, 4 unchanged"));
+        String compared = Files.readString(dir.resolve("report2/report.md"));
+        assertTrue(compared.contains("0 better, 0 worse, 4 unchanged"), compared);
+        assertTrue(compared.contains("| setting | cases in both | correct before | correct after |"), compared);
+        assertTrue(compared.contains("| tiny@8 | 2 | "), compared);
     }
 
     @Test
@@ -83,5 +86,38 @@ class EvalCommandIT extends InProcessCli {
         assertTrue(err().contains("safety (cli-test@1.0): ESCALATE: severity is "), err());
         assertEquals(2, run("reason", "--model", tiny.toString(), "--profile", profile.toString(), "--system", "x",
                 "q"));
+    }
+
+    @Test
+    void evalOfACouncilAndACascadeReportsAgreementAgainstCorrectnessAndThePaths() throws Exception {
+        Path tiny7 = dir.resolve("tiny-7.gguf");
+        TestModelGenerator.of(TestModelPreset.TINY, 7).writeGguf(tiny7);
+        Path report = dir.resolve("report-council");
+        assertEquals(0, run("eval", "--profile", profile.toString(), "--council", tiny.toString(), "--council",
+                tiny7.toString(), "--cascade", tiny.toString() + "," + tiny7, "--report", report.toString()), err());
+        assertTrue(out().contains("council                      disagreement as a warning of a wrong answer:"),
+                out());
+        assertTrue(out().contains("cascade                      answered by {"), out());
+        var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.resolve("results.json")
+                .toFile());
+        assertEquals("COUNCIL", results.at("/settings/0/kind").asText());
+        assertEquals("CASCADE", results.at("/settings/1/kind").asText());
+        // every council case has a verdict (or failed); every cascade case has its path, the fast step first
+        for (var r : results.get("results")) {
+            if (r.get("setting").asText().equals("council")) {
+                assertTrue(r.get("council").isObject() || r.get("outcome").asText().equals("ERROR"), r.toString());
+            } else {
+                assertEquals("fast", r.at("/cascade/steps/0/name").asText(), r.toString());
+                assertEquals("FAST", r.at("/cascade/steps/0/tier").asText(), r.toString());
+            }
+        }
+        String md = Files.readString(report.resolve("report.md"));
+        assertTrue(md.contains("## Council agreement against correctness"), md);
+        assertTrue(md.contains("## Cascade paths"), md);
+        assertTrue(Files.isRegularFile(report.resolve("charts/agreement-vs-correctness.svg")));
+        assertTrue(Files.isRegularFile(report.resolve("charts/cascade-paths.png")));
+        assertEquals(2, run("eval", "--profile", profile.toString(), "--council", tiny.toString(), "--report",
+                report.toString()));
+        assertTrue(err().startsWith("a --council needs at least two members\n"), err());
     }
 }

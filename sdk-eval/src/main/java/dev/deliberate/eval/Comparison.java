@@ -15,16 +15,29 @@ import java.util.Objects;
  * @param worse           cases that regressed
  * @param unchanged       how many matched cases kept their score and outcome
  * @param unmatched       results of the new run with no counterpart in the baseline
+ * @param removed         results of the baseline with no counterpart in the new run
+ * @param settings        per setting label found in both runs, the accuracy before and after
  */
 public record Comparison(String baselineProfile, List<Change> better, List<Change> worse, int unchanged,
-        int unmatched) {
+        int unmatched, int removed, List<SettingDelta> settings) {
 
     /** Copies. */
     public Comparison {
         Objects.requireNonNull(baselineProfile, "baselineProfile");
         better = List.copyOf(better);
         worse = List.copyOf(worse);
+        settings = List.copyOf(settings);
     }
+
+    /**
+     * How one setting's accuracy moved, over the cases both runs have.
+     *
+     * @param setting        the setting label
+     * @param cases          cases in both runs under this setting
+     * @param accuracyBefore share of those cases correct in the baseline
+     * @param accuracyAfter  share of those cases correct now
+     */
+    public record SettingDelta(String setting, int cases, double accuracyBefore, double accuracyAfter) {}
 
     /**
      * One case that changed.
@@ -45,6 +58,8 @@ public record Comparison(String baselineProfile, List<Change> better, List<Chang
         for (CaseResult r : baseline.results()) {
             old.put(r.setting() + "\u0000" + r.caseId(), r);
         }
+        Map<String, int[]> perSetting = new java.util.LinkedHashMap<>(); // cases, correct before, correct after
+        java.util.Set<String> matched = new java.util.HashSet<>();
         List<Change> better = new ArrayList<>();
         List<Change> worse = new ArrayList<>();
         int same = 0;
@@ -55,6 +70,11 @@ public record Comparison(String baselineProfile, List<Change> better, List<Chang
                 unmatched++;
                 continue;
             }
+            matched.add(r.setting() + "\u0000" + r.caseId());
+            int[] n = perSetting.computeIfAbsent(r.setting(), k -> new int[3]);
+            n[0]++;
+            n[1] += b.correct() ? 1 : 0;
+            n[2] += r.correct() ? 1 : 0;
             Change c = new Change(r.setting(), r.caseId(), b.outcome(), r.outcome(), b.score(), r.score());
             boolean nowCorrect = r.outcome() == Outcome.CORRECT && b.outcome() != Outcome.CORRECT;
             boolean noLongerCorrect = b.outcome() == Outcome.CORRECT && r.outcome() != Outcome.CORRECT;
@@ -66,6 +86,10 @@ public record Comparison(String baselineProfile, List<Change> better, List<Chang
                 same++;
             }
         }
-        return new Comparison(baseline.profile(), better, worse, same, unmatched);
+        int removed = (int) old.keySet().stream().filter(k -> !matched.contains(k)).count();
+        List<SettingDelta> deltas = new ArrayList<>();
+        perSetting.forEach((label, n) -> deltas.add(new SettingDelta(label, n[0], (double) n[1] / n[0],
+                (double) n[2] / n[0])));
+        return new Comparison(baseline.profile(), better, worse, same, unmatched, removed, deltas);
     }
 }

@@ -37,7 +37,9 @@ import org.jfree.svg.SVGGraphics2D;
  * inlined as SVG, no scripts, no network), the charts as PNG and SVG files in {@code charts/}, and the run itself as
  * {@code results.json} for later comparisons. Charts: accuracy by setting, accuracy against thinking budget (when
  * settings of one model differ by budget), outcomes by setting (wrong kept apart from budget-cut, deadline and
- * invalid), latency distribution, and per-field accuracy. Drawn with JFreeChart (and JFreeSVG for the SVG copies).
+ * invalid), latency distribution, per-field accuracy, agreement against correctness (for councils: are the answers a
+ * council disagreed on more often wrong?) and the cascade paths (which step answered). Drawn with JFreeChart (and
+ * JFreeSVG for the SVG copies).
  */
 public final class EvalReport {
 
@@ -46,6 +48,14 @@ public final class EvalReport {
     private static final Color[] OUTCOME_COLOURS = {
         new Color(0x2e7d32), new Color(0xc62828), new Color(0xef6c00), new Color(0x6a1b9a), new Color(0x616161),
         new Color(0x000000)};
+
+    /** Colours of the agreement chart: right answers teal, wrong ones magenta. */
+    static final Color AGREEMENT_CORRECT = new Color(0x00838f);
+    static final Color AGREEMENT_WRONG = new Color(0xad1457);
+    private static final Color[] STEP_COLOURS = {
+        new Color(0x1565c0), new Color(0x7cb342), new Color(0xffb300), new Color(0x8d6e63), new Color(0x26a69a)};
+    /** Colour of the cases no cascade step resolved. */
+    static final Color UNRESOLVED = new Color(0x424242);
 
     private EvalReport() {}
 
@@ -68,6 +78,8 @@ public final class EvalReport {
         if (!run.fields().isEmpty()) {
             charts.put("fields", fieldAccuracy(summaries, run.fields()));
         }
+        agreementVsCorrectness(summaries).ifPresent(c -> charts.put("agreement-vs-correctness", c));
+        cascadePaths(summaries).ifPresent(c -> charts.put("cascade-paths", c));
         List<Path> chartFiles = new ArrayList<>();
         Map<String, String> svgs = new LinkedHashMap<>();
         for (Map.Entry<String, JFreeChart> e : charts.entrySet()) {
@@ -203,5 +215,69 @@ public final class EvalReport {
                 PlotOrientation.VERTICAL, true, false, false);
         unitRange(c.getCategoryPlot());
         return style(c);
+    }
+
+    /**
+     * For every setting with council verdicts: the cases it agreed on and those it disagreed on, each split into right
+     * and wrong answers. A useful warning shows mostly magenta in the "disagreed" bars and mostly teal in the
+     * "agreed" ones.
+     */
+    private static Optional<JFreeChart> agreementVsCorrectness(List<SettingSummary> summaries) {
+        DefaultCategoryDataset d = new DefaultCategoryDataset();
+        for (SettingSummary s : summaries) {
+            if (s.council().isEmpty()) {
+                continue;
+            }
+            DisagreementWarning w = s.council().get();
+            String label = s.setting().label();
+            d.addValue(w.agreedCorrect(), "right answer", label + ": agreed");
+            d.addValue(w.agreedWrong(), "wrong answer", label + ": agreed");
+            d.addValue(w.disagreedCorrect(), "right answer", label + ": disagreed");
+            d.addValue(w.disagreedWrong(), "wrong answer", label + ": disagreed");
+        }
+        if (d.getColumnCount() == 0) {
+            return Optional.empty();
+        }
+        JFreeChart c = ChartFactory.createStackedBarChart("Council agreement against correctness", "council verdict",
+                "cases", d, PlotOrientation.VERTICAL, true, false, false);
+        CategoryPlot p = c.getCategoryPlot();
+        StackedBarRenderer r = (StackedBarRenderer) p.getRenderer();
+        r.setSeriesPaint(0, AGREEMENT_CORRECT);
+        r.setSeriesPaint(1, AGREEMENT_WRONG);
+        ((NumberAxis) p.getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return Optional.of(style(c));
+    }
+
+    /** For every cascade setting: the share of cases each step answered, and the unresolved share. */
+    private static Optional<JFreeChart> cascadePaths(List<SettingSummary> summaries) {
+        DefaultCategoryDataset d = new DefaultCategoryDataset();
+        List<String> keys = new ArrayList<>();
+        for (SettingSummary s : summaries) {
+            s.cascade().ifPresent(paths -> paths.answeredBy().keySet().stream().filter(k -> !keys.contains(k)
+                    && !k.equals(CascadePaths.UNRESOLVED)).forEach(keys::add));
+        }
+        keys.add(CascadePaths.UNRESOLVED);
+        for (SettingSummary s : summaries) {
+            if (s.cascade().isEmpty()) {
+                continue;
+            }
+            for (String k : keys) {
+                d.addValue(s.cascade().get().share(k), k.equals(CascadePaths.UNRESOLVED) ? "unresolved"
+                        : "answered by " + k, s.setting().label());
+            }
+        }
+        if (d.getColumnCount() == 0) {
+            return Optional.empty();
+        }
+        JFreeChart c = ChartFactory.createStackedBarChart("Cascade: which step answered", "setting", "share of cases",
+                d, PlotOrientation.VERTICAL, true, false, false);
+        CategoryPlot p = c.getCategoryPlot();
+        StackedBarRenderer r = (StackedBarRenderer) p.getRenderer();
+        for (int i = 0; i < keys.size() - 1; i++) {
+            r.setSeriesPaint(i, STEP_COLOURS[i % STEP_COLOURS.length]);
+        }
+        r.setSeriesPaint(keys.size() - 1, UNRESOLVED);
+        unitRange(p);
+        return Optional.of(style(c));
     }
 }

@@ -57,6 +57,7 @@ final class ReportText {
                 sb.append('\n');
             }
         }
+        councilAndCascade(sb, false, run, summaries);
         sb.append("\n## Charts\n\n");
         for (String c : charts) {
             sb.append("![").append(c).append("](charts/").append(c).append(".png)\n\n");
@@ -65,6 +66,11 @@ final class ReportText {
             sb.append("## Compared with the baseline (").append(md(c.baselineProfile())).append(")\n\n");
             sb.append(c.better().size()).append(" better, ").append(c.worse().size()).append(" worse, ")
                     .append(c.unchanged()).append(" unchanged, ").append(c.unmatched()).append(" new.\n\n");
+            if (c.removed() > 0) {
+                sb.append(c.removed()).append(" result(s) of the baseline are not in this run.\n\n");
+            }
+            table(sb, false, List.of("setting", "cases in both", "correct before", "correct after"),
+                    deltaRows(c));
             if (!c.better().isEmpty() || !c.worse().isEmpty()) {
                 sb.append("| change | setting | case | before | after |\n|---|---|---|---|---|\n");
                 c.worse().forEach(x -> sb.append("| worse | ").append(md(x.setting())).append(" | ")
@@ -147,10 +153,15 @@ final class ReportText {
         svgs.forEach((name, svg) -> sb.append("<figure id=\"chart-").append(name).append("\">").append(svg)
                 .append("</figure>\n"));
         sb.append("</div>\n");
+        councilAndCascade(sb, true, run, summaries);
         comparison.ifPresent(c -> {
             sb.append("<h2>Compared with the baseline (").append(html(c.baselineProfile())).append(")</h2>\n<p>")
                     .append(c.better().size()).append(" better, ").append(c.worse().size()).append(" worse, ")
                     .append(c.unchanged()).append(" unchanged, ").append(c.unmatched()).append(" new.</p>\n");
+            if (c.removed() > 0) {
+                sb.append("<p>").append(c.removed()).append(" result(s) of the baseline are not in this run.</p>\n");
+            }
+            table(sb, true, List.of("setting", "cases in both", "correct before", "correct after"), deltaRows(c));
             if (!c.better().isEmpty() || !c.worse().isEmpty()) {
                 sb.append("<table><tr><th>change</th><th>setting</th><th>case</th><th>before</th><th>after</th></tr>\n");
                 c.worse().forEach(x -> change(sb, "worse", x));
@@ -176,5 +187,106 @@ final class ReportText {
                 .append(html(x.setting())).append("</td><td>").append(html(x.caseId())).append("</td><td>")
                 .append(x.before()).append(' ').append(num(x.scoreBefore())).append("</td><td>").append(x.after())
                 .append(' ').append(num(x.scoreAfter())).append("</td></tr>\n");
+    }
+
+    private static String ratio(java.util.OptionalDouble v) {
+        return v.isPresent() ? pct(v.getAsDouble()) : "-";
+    }
+
+    /**
+     * The council and cascade sections, when the run has councils or cascades: agreement against correctness (with
+     * the precision and recall of the disagreement flag as a warning of a wrong answer) and the cascade paths, in
+     * total and per case.
+     */
+    private static void councilAndCascade(StringBuilder sb, boolean html, EvalRun run,
+            List<SettingSummary> summaries) {
+        List<List<String>> council = new java.util.ArrayList<>();
+        List<List<String>> cascade = new java.util.ArrayList<>();
+        for (SettingSummary s : summaries) {
+            s.council().ifPresent(w -> council.add(List.of(s.setting().label(), Integer.toString(w.withVerdict()),
+                    Integer.toString(w.agreedCorrect()), Integer.toString(w.agreedWrong()),
+                    Integer.toString(w.disagreedCorrect()), Integer.toString(w.disagreedWrong()),
+                    Integer.toString(w.noVerdict()), ratio(w.precision()), ratio(w.recall()),
+                    ratio(w.accuracyWhenAgreed()), ratio(w.accuracyWhenDisagreed()))));
+            s.cascade().ifPresent(c -> c.answeredBy().forEach((step, n) -> cascade.add(List.of(s.setting().label(),
+                    step, Integer.toString(n), pct(c.share(step)), Integer.toString(c.correctBy().getOrDefault(step,
+                    0)), step.equals(CascadePaths.UNRESOLVED) ? "-"
+                            : Integer.toString(c.escalatedAt().getOrDefault(step, 0))))));
+        }
+        if (!council.isEmpty()) {
+            heading(sb, html, "Council agreement against correctness");
+            paragraph(sb, html, "Disagreement as a warning of a wrong answer: precision is the share of flagged"
+                    + " cases whose answer was wrong, recall the share of wrong answers that were flagged.");
+            table(sb, html, List.of("setting", "cases with a verdict", "agreed, right", "agreed, wrong",
+                    "disagreed, right", "disagreed, wrong", "no verdict", "precision", "recall",
+                    "accuracy when agreed", "accuracy when disagreed"), council);
+            List<List<String>> rows = new java.util.ArrayList<>();
+            for (CaseResult r : run.results()) {
+                r.council().ifPresent(v -> rows.add(List.of(r.setting(), r.caseId(),
+                        v.disagreement() ? "disagreed" : "agreed", num2(v.agreement()), num2(v.threshold()),
+                        r.correct() ? "right" : "wrong (" + r.outcome() + ")")));
+            }
+            table(sb, html, List.of("setting", "case", "council", "agreement", "threshold", "answer"), rows);
+        }
+        if (!cascade.isEmpty()) {
+            heading(sb, html, "Cascade paths");
+            table(sb, html, List.of("setting", "answered by", "cases", "share", "right", "escalated or failed"),
+                    cascade);
+            for (SettingSummary s : summaries) {
+                s.cascade().filter(c -> !c.reasons().isEmpty()).ifPresent(c -> {
+                    paragraph(sb, html, "Why " + s.setting().label() + " escalated:");
+                    table(sb, html, List.of("reason", "times"), c.reasons().entrySet().stream().limit(10)
+                            .map(e -> List.of(e.getKey(), Integer.toString(e.getValue()))).toList());
+                });
+            }
+            List<List<String>> rows = new java.util.ArrayList<>();
+            for (CaseResult r : run.results()) {
+                r.cascade().ifPresent(t -> rows.add(List.of(r.setting(), r.caseId(), t.answeredBy(), t.describe(),
+                        r.correct() ? "right" : "wrong (" + r.outcome() + ")")));
+            }
+            table(sb, html, List.of("setting", "case", "answered by", "path", "answer"), rows);
+        }
+    }
+
+    private static String num2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void heading(StringBuilder sb, boolean html, String text) {
+        sb.append(html ? "<h2>" + html(text) + "</h2>\n" : "\n## " + md(text) + "\n\n");
+    }
+
+    private static void paragraph(StringBuilder sb, boolean html, String text) {
+        sb.append(html ? "<p>" + html(text) + "</p>\n" : md(text) + "\n\n");
+    }
+
+    /** A table whose every cell is escaped. */
+    private static void table(StringBuilder sb, boolean html, List<String> headers, List<List<String>> rows) {
+        if (html) {
+            sb.append("<table><tr>");
+            headers.forEach(h -> sb.append("<th>").append(html(h)).append("</th>"));
+            sb.append("</tr>\n");
+            for (List<String> row : rows) {
+                sb.append("<tr>");
+                row.forEach(c -> sb.append("<td>").append(html(c)).append("</td>"));
+                sb.append("</tr>\n");
+            }
+            sb.append("</table>\n");
+        } else {
+            sb.append('|');
+            headers.forEach(h -> sb.append(' ').append(md(h)).append(" |"));
+            sb.append("\n|").append("---|".repeat(headers.size())).append('\n');
+            for (List<String> row : rows) {
+                sb.append('|');
+                row.forEach(c -> sb.append(' ').append(md(c)).append(" |"));
+                sb.append('\n');
+            }
+            sb.append('\n');
+        }
+    }
+
+    private static List<List<String>> deltaRows(Comparison c) {
+        return c.settings().stream().map(d -> List.of(d.setting(), Integer.toString(d.cases()),
+                pct(d.accuracyBefore()), pct(d.accuracyAfter()))).toList();
     }
 }

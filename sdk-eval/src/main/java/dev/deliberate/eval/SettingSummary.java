@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The figures of one setting over all cases.
@@ -23,11 +24,13 @@ import java.util.Objects;
  * @param meanThinkingTokens mean thinking tokens
  * @param meanAnswerTokens mean answer tokens
  * @param escalations      cases whose answer the safety rules flag
+ * @param council          for a council setting (or a cascade with a council step): agreement against correctness
+ * @param cascade          for a cascade setting: the paths it took
  */
 public record SettingSummary(SettingInfo setting, int cases, double accuracy, double meanScore, double validity,
         Map<Outcome, Integer> outcomes, Map<String, Double> fieldAccuracy, long latencyP50Millis,
         long latencyP90Millis, long latencyMaxMillis, double meanThinkingTokens, double meanAnswerTokens,
-        int escalations) {
+        int escalations, Optional<DisagreementWarning> council, Optional<CascadePaths> cascade) {
 
     /** Validates and copies. */
     public SettingSummary {
@@ -35,6 +38,8 @@ public record SettingSummary(SettingInfo setting, int cases, double accuracy, do
         outcomes = java.util.Collections.unmodifiableMap(new EnumMap<>(outcomes.isEmpty()
                 ? new EnumMap<>(Outcome.class) : outcomes));
         fieldAccuracy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fieldAccuracy));
+        Objects.requireNonNull(council, "council");
+        Objects.requireNonNull(cascade, "cascade");
     }
 
     /** The summary of {@code results} (all of one setting). */
@@ -64,7 +69,8 @@ public record SettingSummary(SettingInfo setting, int cases, double accuracy, do
                 latency.length == 0 ? 0 : latency[latency.length - 1],
                 results.stream().mapToInt(CaseResult::thinkingTokens).average().orElse(0),
                 results.stream().mapToInt(CaseResult::answerTokens).average().orElse(0),
-                (int) results.stream().filter(r -> !r.escalations().isEmpty()).count());
+                (int) results.stream().filter(r -> !r.escalations().isEmpty()).count(),
+                DisagreementWarning.of(results), CascadePaths.of(results));
     }
 
     /** Nearest-rank percentile of sorted values; 0 when there are none. */

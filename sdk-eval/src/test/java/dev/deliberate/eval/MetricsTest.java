@@ -92,6 +92,15 @@ class MetricsTest {
         assertEquals(List.of("b/c1"), c.worse().stream().map(x -> x.setting() + "/" + x.caseId()).toList());
         assertEquals(6, c.unchanged());
         assertEquals(1, c.unmatched());
+        assertEquals(0, c.removed());
+        // a: c2 became correct (1 of 4 -> 2 of 4); b: c1 no longer correct (3 of 4 -> 2 of 4); b/c9 is new
+        assertEquals(List.of(new Comparison.SettingDelta("a", 4, 0.25, 0.5),
+                new Comparison.SettingDelta("b", 4, 0.75, 0.5)), c.settings());
+        // the other way round, b/c9 is a result of the baseline that the new run lacks
+        Comparison back = Comparison.of(run(changed), before);
+        assertEquals(1, back.removed());
+        assertEquals(0, back.unmatched());
+        assertEquals(List.of("b/c1"), back.better().stream().map(x -> x.setting() + "/" + x.caseId()).toList());
     }
 
     @Test

@@ -27,12 +27,12 @@ class ReportInChromiumIT {
     void chromiumShowsTheChartsOfTheReport() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Peers.require(Files.isExecutable(chromium), "Chromium (Debian package chromium)");
-        EvalReport.Files files = EvalReport.write(MetricsTest.run(MetricsTest.RESULTS), Optional.empty(),
+        EvalReport.Files files = EvalReport.write(CouncilCascadeMetricsTest.run(), Optional.empty(),
                 dir.resolve("report"));
         Path shot = dir.resolve("shot.png");
         Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + dir.resolve("profile"), "--window-size=1500,2000",
+                "--user-data-dir=" + dir.resolve("profile"), "--window-size=1500,4000",
                 "--screenshot=" + shot, files.html().toUri().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
@@ -42,6 +42,11 @@ class ReportInChromiumIT {
         // the outcomes chart paints CORRECT green and BUDGET CUT orange: both must be on the screen
         assertTrue(count(img, 0x2e7d32) > 500, "green bars of correct cases are visible");
         assertTrue(count(img, 0xef6c00) > 200, "orange bars of budget-cut cases are visible");
+        // agreement against correctness: right answers teal, wrong ones magenta; the cascade chart's first step blue
+        assertTrue(count(img, EvalReport.AGREEMENT_CORRECT.getRGB() & 0xffffff) > 500, "teal: right answers");
+        assertTrue(count(img, EvalReport.AGREEMENT_WRONG.getRGB() & 0xffffff) > 300, "magenta: wrong answers");
+        assertTrue(count(img, 0x1565c0) > 300, "blue: cases the cascade's fast step answered");
+        assertTrue(count(img, EvalReport.UNRESOLVED.getRGB() & 0xffffff) > 300, "grey: unresolved cascade cases");
     }
 
     private static int count(BufferedImage img, int rgb) {

@@ -100,7 +100,8 @@ public final class CascadeCommand implements Callable<Integer> {
         Optional<DomainProfile> domain = profile.load();
         ReasoningRequest.Builder rb = ask.request(domain, String.join(" ", prompt), cl.getParseResult());
         if (domain.isPresent() && ask.thinking.budget().isPresent()) {
-            // the deep step thinks with the request's budget: --thinking-budget replaces the profile's, its deadline stays
+            // the deep step thinks with the request's budget: --thinking-budget replaces the profile's budget,
+            // its deadline stays
             ThinkingBudget b = rb.build().thinkingBudget();
             rb.thinkingBudget(new ThinkingBudget(ask.thinking.budget().getAsInt(), b.deadline(), b.timeout()));
         }

@@ -2,6 +2,9 @@ package dev.deliberate.cli.core;
 
 import dev.deliberate.core.ModelOptions;
 import dev.deliberate.core.ReasoningModel;
+import dev.deliberate.core.cascade.Cascade;
+import dev.deliberate.core.council.Council;
+import dev.deliberate.core.council.CouncilMember;
 import dev.deliberate.core.profile.DomainProfile;
 import dev.deliberate.core.profile.EvaluationCase;
 import dev.deliberate.eval.EvalReport;
@@ -33,15 +36,26 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate models and thinking budgets on a profile's cases; write a report with charts.",
-            "Every --model runs at every --thinking-budget (or the profile's default budget when none is given)."})
+            "Every --model runs at every --thinking-budget (or the profile's default budget when none is given);"
+                    + " the --council and --cascade settings run at the profile's default budget."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--profile", required = true, paramLabel = "DIR", description = "The domain profile bundle.")
     Path profile;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL",
+    @Option(names = "--model", paramLabel = "MODEL",
             description = "A model (a .gguf file or anything --model of reason accepts); repeatable.")
     List<String> models = new ArrayList<>();
+
+    @Option(names = "--council", paramLabel = "MODEL",
+            description = "A council member (repeat, at least twice): adds the setting 'council', asked with the"
+                    + " profile's council settings; the report sets its agreement against correctness.")
+    List<String> council = new ArrayList<>();
+
+    @Option(names = "--cascade", paramLabel = "FAST[,DEEP]", split = ",",
+            description = "Adds the setting 'cascade': the profile's cascade with FAST as the fast model and DEEP"
+                    + " (default: FAST) as the deep one, then the --council members when given; the report shows its paths.")
+    List<String> cascade = new ArrayList<>();
 
     @Option(names = "--thinking-budget", paramLabel = "N", split = ",",
             description = "Thinking budgets to compare (repeatable or comma-separated), e.g. 0,64,256.")
@@ -80,6 +94,16 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         local.check(spec.commandLine());
+        if (models.isEmpty() && council.isEmpty() && cascade.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give at least one --model, --council or"
+                    + " --cascade");
+        }
+        if (council.size() == 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a --council needs at least two members");
+        }
+        if (cascade.size() > 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cascade takes FAST or FAST,DEEP");
+        }
         Set<String> unique = new LinkedHashSet<>(models);
         if (unique.size() != models.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the same --model is given twice");
@@ -103,6 +127,16 @@ public final class EvalCommand implements Callable<Integer> {
                             Optional.ofNullable(deadline)));
                 }
             }
+            if (!council.isEmpty()) {
+                evaluator.setting(Setting.council("council", council(domain, open)));
+            }
+            if (!cascade.isEmpty()) {
+                Cascade.Builder b = domain.cascade(open.get(cascade.get(0)), open.get(cascade.get(cascade.size() - 1)));
+                if (!council.isEmpty()) {
+                    b.council("council", council(domain, open));
+                }
+                evaluator.setting(Setting.cascade("cascade", b.build()));
+            }
             boolean live = System.console() != null; // \r-redrawn progress only on a terminal
             EvalRun run = evaluator.run((done, total, last) -> progress(err, live, done, total, last.setting(),
                     last.caseId(), last.outcome()));
@@ -113,11 +147,33 @@ public final class EvalCommand implements Callable<Integer> {
                         100 * s.validity(), s.outcomes().get(Outcome.WRONG), s.outcomes().get(Outcome.BUDGET_CUT),
                         s.outcomes().get(Outcome.DEADLINE), s.outcomes().get(Outcome.INVALID),
                         s.outcomes().get(Outcome.ERROR), s.latencyP50Millis());
+                s.council().ifPresent(w -> out.printf(Locale.ROOT, "%-28s disagreement as a warning of a wrong answer:"
+                        + " precision %s, recall %s (%d flagged, %d wrong, %d cases with a verdict)%n",
+                        s.setting().label(), ratio(w.precision()), ratio(w.recall()),
+                        w.disagreedCorrect() + w.disagreedWrong(), w.agreedWrong() + w.disagreedWrong(),
+                        w.withVerdict()));
+                s.cascade().ifPresent(p -> out.printf(Locale.ROOT, "%-28s answered by %s%n", s.setting().label(),
+                        p.answeredBy().toString().replace("=", ": ")));
             }
             out.println("wrote " + files.markdown() + ", " + files.html() + " and " + files.results());
             out.flush();
         }
         return 0;
+    }
+
+    /** The --council members under the profile's council settings; member i samples with seed 43 + i. */
+    private Council council(DomainProfile domain, OpenModels open) {
+        Council.Builder b = Council.builder().options(domain.councilOptions().build());
+        List<String> names = OpenModels.memberNames(council);
+        for (int i = 0; i < council.size(); i++) {
+            b.member(CouncilMember.of(names.get(i), open.get(council.get(i)))
+                    .withSampling(dev.deliberate.core.Sampling.defaults().withSeed(43 + i)));
+        }
+        return b.build();
+    }
+
+    private static String ratio(java.util.OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.1f%%", 100 * v.getAsDouble()) : "-";
     }
 
     private static void progress(PrintWriter err, boolean live, int done, int total, String setting, String id,

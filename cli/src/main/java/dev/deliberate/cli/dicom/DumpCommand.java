@@ -13,6 +13,7 @@ import dev.deliberate.medical.dicom.Tag;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import dev.deliberate.cli.core.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,7 +87,9 @@ public final class DumpCommand implements Callable<Integer> {
                 value = "(bulk data, " + e.bulkData().get().length() + " bytes at offset "
                         + e.bulkData().get().offset() + ")";
             } else if (e.vr().isText() || e.vr().isBinaryNumber()) {
-                value = e.isEmpty() ? "(no value)" : "[" + printable(String.join("\\", e.strings())) + "]";
+                // values come from the file: control sequences would rewrite the screen or fake dump lines
+                value = e.isEmpty() ? "(no value)"
+                        : "[" + TerminalText.oneLine(String.join("\\", e.strings())) + "]";
             } else {
                 byte[] b = e.bytes().orElse(new byte[0]);
                 StringBuilder sb = new StringBuilder();
@@ -110,33 +113,5 @@ public final class DumpCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /**
-     * Values come from the file, so they may hold terminal control sequences (ESC, BEL, CR, BS...) that would rewrite
-     * the screen or fake dump lines: every control and line/paragraph separator character is shown as an escape
-     * (for example {@code \x1b} for ESC, a backslash-u escape above U+00FF); a backslash inside a value stays a
-     * backslash (the VM separator).
-     */
-    static String printable(String value) {
-        StringBuilder sb = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean unsafe = Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
-                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
-            if (unsafe && sb == null) {
-                sb = new StringBuilder(value.length() + 16).append(value, 0, i);
-            }
-            if (sb != null) {
-                if (!unsafe) {
-                    sb.append(c);
-                } else if (c <= 0xff) {
-                    sb.append(String.format("\\x%02x", (int) c));
-                } else {
-                    sb.append(String.format("\\u%04x", (int) c));
-                }
-            }
-        }
-        return sb == null ? value : sb.toString();
     }
 }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
             "Thinking is returned in reasoning_content, never in content; response_format json_schema answers are "
                     + "constrained and validated; thinking_budget and reasoning_effort bound the thinking.",
             "With --profile, every request is asked under the profile: its system prompt comes first, its schema"
-                    + " applies without response_format, its budgets without thinking_budget/reasoning_effort/max_tokens."
+                    + " applies without response_format, its budgets without thinking_budget, reasoning_effort or"
+                    + " max_tokens."
         })
 public final class ServeCommand implements Callable<Integer> {
 

@@ -149,7 +149,9 @@ public record DomainProfile(
         Cascade.Builder b = Cascade.builder()
                 .fast("fast", fast, ThinkingBudget.tokens(cascade.fastThinkingBudget()))
                 .step(new CascadeStep.Model("deep", CascadeStep.Tier.DEEP, deep, Optional.empty()));
-        cascade.confidenceField().ifPresent(f -> b.rule(CascadeRule.confidenceBelow(f, cascade.minConfidence())));
+        // the profile names a top-level answer field; the rule reads a JSON Pointer
+        cascade.confidenceField().ifPresent(f -> b.rule(CascadeRule.confidenceBelow(
+                "/" + f.replace("~", "~0").replace("/", "~1"), cascade.minConfidence())));
         return b.rule(safety.asCascadeRule());
     }
 

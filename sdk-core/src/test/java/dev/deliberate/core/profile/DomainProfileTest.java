@@ -108,6 +108,31 @@ class DomainProfileTest {
     }
 
     @Test
+    void theCouncilAndCascadeOfAProfileTakeItsSettingsBudgetsConfidenceFieldAndSafetyRules() throws IOException {
+        DomainProfile p = DomainProfile.load(bundle(Map.of()));
+        var options = p.councilOptions().build();
+        assertEquals(2, options.quorum());
+        assertEquals(0.6, options.threshold());
+        // fast: confident but critical (a safety escalation); deep: safe but unsure (below minConfidence 0.7)
+        var fast = dev.deliberate.core.testing.StubModel.answering("fast", "{\"defect\":\"crack\",\"severity\":"
+                + "\"critical\",\"size_mm\":3,\"confidence\":0.95}", Duration.ZERO);
+        var deep = dev.deliberate.core.testing.StubModel.answering("deep", "{\"defect\":\"crack\",\"severity\":"
+                + "\"minor\",\"size_mm\":3,\"confidence\":0.5}", Duration.ZERO);
+        var r = p.cascade(fast, deep).build().run(p.request("3 mm crack"));
+        assertFalse(r.resolved());
+        assertEquals(java.util.List.of("safety: severity is \"critical\"",
+                "confidence /confidence = 0.5 is below 0.7"), r.path().stream().map(x -> x.reason().orElseThrow()).toList());
+        assertEquals(0, fast.requests().get(0).thinkingBudget().maxTokens(), "cascade.fastThinkingBudget");
+        assertEquals(256, deep.requests().get(0).thinkingBudget().maxTokens(), "the profile's default budget");
+        assertEquals(java.util.Optional.of(Duration.ofSeconds(20)), deep.requests().get(0).thinkingBudget().timeout());
+        var sure = dev.deliberate.core.testing.StubModel.answering("deep", "{\"defect\":\"crack\",\"severity\":"
+                + "\"minor\",\"size_mm\":3,\"confidence\":0.9}", Duration.ZERO);
+        var ok = p.cascade(fast, sure).build().run(p.request("3 mm crack"));
+        assertTrue(ok.resolved());
+        assertEquals(java.util.Optional.of("deep"), ok.decidedBy());
+    }
+
+    @Test
     void safetyRulesFlagEmptyFieldsAndEscalatingValues() throws IOException {
         SafetyRules s = DomainProfile.load(bundle(Map.of())).safety();
         ObjectMapper m = new ObjectMapper();
