@@ -208,6 +208,15 @@ public final class DecoderModel implements AutoCloseable {
         return weights;
     }
 
+    /** @return the number of base weights held (4 bytes each), without any adapter */
+    public long parameterCount() {
+        long n = 0;
+        for (NDArray w : weights.values()) {
+            n += w.size();
+        }
+        return n;
+    }
+
     /** @return whether the output head shares {@code token_embd.weight} */
     public boolean tiedOutput() {
         return outputHead == tokenEmbedding;
@@ -249,14 +258,14 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * Sets LoRA matrices from values, for example an adapter read from a file. Replaces any adapter added before.
+     * Sets LoRA matrices from values. Replaces any adapter added before.
      *
      * @param config  rank, alpha, dropout and the targets present in {@code matrices}
      * @param matrices per base weight name ({@code blk.0.attn_q.weight}), {@code A} as {@code rank} rows of
      *                 {@code in} values and {@code B} as {@code out} rows of {@code rank} values
      * @throws IllegalArgumentException if a name is not a targeted projection or a length does not fit
      */
-    public void setLora(LoraConfig config, Map<String, float[][]> matrices) {
+    private void setLora(LoraConfig config, Map<String, float[][]> matrices) {
         Objects.requireNonNull(config, "config");
         clearLora();
         for (Map.Entry<String, float[][]> e : matrices.entrySet()) {

@@ -110,6 +110,21 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int layers,
     }
 
     /**
+     * The number of weights of a model of this shape, for estimates before loading (the DJL pass holds each as a
+     * 4-byte float).
+     *
+     * @param qkvBiases  whether the q/k/v projections have biases (qwen2 files do)
+     * @param tiedOutput whether the output head is the token embedding
+     * @return the parameter count
+     */
+    public long parameterCount(boolean qkvBiases, boolean tiedOutput) {
+        long h = hiddenSize;
+        long kv = kvSize();
+        long perLayer = 2 * h + 2 * h * h + 2 * h * kv + 3 * h * feedForwardSize + (qkvBiases ? h + 2 * kv : 0);
+        return (tiedOutput ? 1 : 2) * h * vocabularySize + layers * perLayer + h;
+    }
+
+    /**
      * @param style another rotation
      * @return this configuration with {@code style}; for tests that show a wrong rotation is detected
      */

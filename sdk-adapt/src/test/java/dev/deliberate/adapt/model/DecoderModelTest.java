@@ -18,6 +18,9 @@ import dev.deliberate.gguf.GgufFile;
 import dev.deliberate.gguf.GgufValue;
 import dev.deliberate.gguf.GgufWriter;
 import dev.deliberate.gguf.UnsupportedTensorTypeException;
+import dev.deliberate.gguf.lora.LoraAdapter;
+import dev.deliberate.gguf.lora.LoraMismatchException;
+import dev.deliberate.gguf.lora.LoraProvenance;
 import dev.deliberate.testmodel.TestModelGenerator;
 import dev.deliberate.testmodel.TestModelPreset;
 import java.nio.ByteBuffer;
@@ -80,6 +83,8 @@ class DecoderModelTest {
         assertEquals(2048, c.contextLength());
         assertEquals(RopeStyle.NEOX, c.ropeStyle());
         assertFalse(model.tiedOutput());
+        assertEquals(TestModelPreset.TINY.spec().parameterCount(), model.parameterCount());
+        assertEquals(model.parameterCount(), c.parameterCount(true, false));
         assertEquals(List.of(512L, 64L), List.of(model.weights().get("token_embd.weight").getShape().get(0),
                 model.weights().get("token_embd.weight").getShape().get(1)));
     }
@@ -233,6 +238,33 @@ class DecoderModelTest {
             assertFalse(java.util.Arrays.equals(first, third), "dropout draws new masks");
             assertFalse(java.util.Arrays.equals(first, inference), "dropout acts while training");
             assertArrayEquals(inference, logits(m, IDS), "no dropout in inference");
+        }
+    }
+
+    @Test
+    void adaptersThatDoNotFitAreRefusedNamingTheTensor() throws Exception {
+        try (DecoderModel m = DecoderModel.load(tiny, root)) {
+            m.addLora(LoraConfig.attention(2), 4);
+            LoraAdapter good = m.toLoraAdapter(LoraProvenance.none());
+            assertEquals(8, good.weights().size());
+            dev.deliberate.gguf.lora.LoraWeights q = good.weights().get("blk.0.attn_q.weight");
+
+            LoraAdapter llama = new LoraAdapter("llama", good.alpha(), good.rank(), good.weights(),
+                    LoraProvenance.none());
+            assertThrows(LoraMismatchException.class, () -> m.setLora(llama, 0f));
+            LoraAdapter wrongShape = new LoraAdapter("qwen2", 4, 2, Map.of("blk.0.attn_k.weight", q),
+                    LoraProvenance.none());
+            LoraMismatchException e = assertThrows(LoraMismatchException.class, () -> m.setLora(wrongShape, 0f));
+            assertEquals("blk.0.attn_k.weight", e.tensor().orElseThrow());
+            LoraAdapter head = new LoraAdapter("qwen2", 4, 2, Map.of("output.weight",
+                    new dev.deliberate.gguf.lora.LoraWeights(64, 512, 2, new float[128], new float[1024])),
+                    LoraProvenance.none());
+            assertThrows(LoraMismatchException.class, () -> m.setLora(head, 0f));
+            assertEquals(LoraConfig.attention(2), m.loraConfig().orElseThrow(), "a refusal keeps the adapter");
+
+            m.setLora(good, 0.1f);
+            assertEquals(new LoraConfig(2, 4, 0.1f, LoraConfig.attention(2).targets()), m.loraConfig().orElseThrow());
+            assertEquals(good, m.toLoraAdapter(LoraProvenance.none()));
         }
     }
 

@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * {@code n_probs} path aborts the JVM (it reads a {@code probs} field that this llama.cpp build no longer writes), so
  * the comparison uses what it does expose exactly: the embedding of the last token ({@code --pooling last}), which
  * is the final hidden state after the output norm, L2-normalised by llama.cpp's server. The output head after it
- * is one matrix product; {@link #greedyNextPiece} checks it through the token llama.cpp picks. The prompt is text: llama.cpp tokenizes it and adds BOS; {@link #tokenIds} gives the same
- * ids. KV cache in F32 so that llama.cpp does not round keys and values to F16.
+ * is one matrix product; {@link #greedyNextPiece} checks it through the token llama.cpp picks. The prompt is
+ * text: llama.cpp tokenizes it and adds BOS; {@link #tokenIds} gives the same ids. KV cache in F32 so that llama.cpp does not round keys and values to F16.
  */
 final class LlamaCppReference implements AutoCloseable {
 
