@@ -119,6 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter w = spec.commandLine().getOut();
+        if (!resume && java.nio.file.Files.isRegularFile(ckpt)) {
+            err.println("deliberate: starting fresh; " + ckpt + " will be overwritten (--resume continues it)");
+        }
         try (Trainer trainer = Trainer.open(model, config)) {
             err.println("deliberate: training " + model.getFileName() + " on " + train.size() + " examples ("
                     + (full ? "every weight" : "LoRA rank " + rank) + "), memory estimate "

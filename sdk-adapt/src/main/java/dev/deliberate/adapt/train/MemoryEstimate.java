@@ -51,8 +51,7 @@ public record MemoryEstimate(long weightBytes, long trainableBytes, long gradien
         long f = model.feedForwardSize();
         long v = model.vocabularySize();
         long layers = model.layers();
-        long perLayer = 2 * h + h * h + h + 2 * (h * kv + kv) + h * h + 3 * h * f;
-        long weights = 4 * (v * h * (tiedOutput ? 1 : 2) + layers * perLayer + h);
+        long weights = 4 * model.parameterCount(true, tiedOutput); // with q/k/v biases: at most a few KiB more
         long trainable;
         if (config.mode() == TrainingMode.FULL) {
             trainable = 0;

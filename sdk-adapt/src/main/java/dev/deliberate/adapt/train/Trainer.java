@@ -136,11 +136,12 @@ public final class Trainer implements AutoCloseable {
         estimate.check(limit);
         String sha = sha256(base);
         LlamaTokenizer tokenizer = LlamaTokenizer.open(base);
-        // process-wide in libtorch; the trained weights do not depend on it
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(config.effectiveThreads());
         NDManager root = NDManager.newBaseManager();
         DecoderModel model = null;
         try {
+            // process-wide in libtorch, and only once its native library is loaded (the manager above loads it);
+            // the trained weights do not depend on it
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(config.effectiveThreads());
             model = DecoderModel.load(base, header, shape, root);
             if (config.mode() == TrainingMode.LORA) {
                 model.addLora(config.lora(), config.seed());

@@ -99,9 +99,14 @@ class ResumeIT {
         Checkpoint saved = Checkpoint.read(checkpoint);
         assertTrue(saved.step() >= killedAfter && saved.step() < steps, "checkpoint at " + saved.step());
 
-        Process resumed = child(dir, checkpoint, adapter, steps);
-        String output = new String(resumed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(resumed.waitFor(120, TimeUnit.SECONDS));
+        Path log = dir.resolve("resumed.txt");
+        Process resumed = child(dir, checkpoint, adapter, steps, ProcessBuilder.Redirect.to(log.toFile()));
+        boolean ended = resumed.waitFor(180, TimeUnit.SECONDS);
+        if (!ended) {
+            resumed.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertTrue(ended, "the resumed run did not end: " + output);
         assertEquals(0, resumed.exitValue(), output + Files.readString(dir.resolve("err.txt")));
         assertTrue(output.strip().endsWith("done"), output);
         assertEquals("checkpoint " + (saved.step() + 2), output.lines().findFirst().orElseThrow(),
@@ -110,11 +115,17 @@ class ResumeIT {
     }
 
     private static Process child(Path dir, Path checkpoint, Path adapter, long steps) throws Exception {
+        return child(dir, checkpoint, adapter, steps, ProcessBuilder.Redirect.PIPE);
+    }
+
+    private static Process child(Path dir, Path checkpoint, Path adapter, long steps, ProcessBuilder.Redirect out)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", TrainUntilKilledMain.class.getName(),
                 TestModels.tiny().toString(), checkpoint.toString(), adapter.toString(), Long.toString(steps))
                 .directory(dir.toFile())
+                .redirectOutput(out)
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();
     }

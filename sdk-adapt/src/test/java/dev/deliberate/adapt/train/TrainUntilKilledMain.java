@@ -13,6 +13,17 @@ public final class TrainUntilKilledMain {
     }
 
     public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+        // llama.cpp may leave a non-daemon native thread behind (see NativeRuntime); this process is done
+        System.exit(0);
+    }
+
+    private static void run(String[] args) {
         TrainingConfig config = ResumeIT.config(Long.parseLong(args[3]));
         try (Trainer trainer = Trainer.open(Path.of(args[0]), config)) {
             trainer.train(TrainerIT.data(), Optional.empty(), Checkpointing.resumeFrom(Path.of(args[1])),
@@ -26,5 +37,6 @@ public final class TrainUntilKilledMain {
             trainer.exportAdapter(Path.of(args[2]));
         }
         System.out.println("done");
+        System.out.flush();
     }
 }
