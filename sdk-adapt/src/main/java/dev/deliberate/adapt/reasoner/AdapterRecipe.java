@@ -1,28 +1,33 @@
 package dev.deliberate.adapt.reasoner;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.deliberate.adapt.model.DecoderModel;
 import dev.deliberate.adapt.model.LoraConfig;
-import dev.deliberate.adapt.train.Checkpointing;
-import dev.deliberate.adapt.train.Trainer;
-import dev.deliberate.adapt.train.TrainingBudget;
-import dev.deliberate.adapt.train.TrainingConfig;
-import dev.deliberate.adapt.train.TrainingMode;
-import dev.deliberate.adapt.train.TrainingResult;
-import dev.deliberate.adapt.train.TrainingSet;
+import dev.deliberate.adapt.model.Trainable;
+import dev.deliberate.gguf.lora.LoraAdapter;
+import dev.deliberate.gguf.lora.LoraProvenance;
+import dev.deliberate.gguf.lora.LoraWeights;
+import dev.deliberate.testmodel.TestModelGenerator;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything a LoRA adapter of a trained test model is made from: the base model's recipe, the task it adapts to
  * and the seed of its data, the rank and the training settings. The adapter is trained with the base weights frozen
- * with the project's {@link Trainer} and written in llama.cpp's GGUF LoRA format, with the base file's SHA-256 in
+ * with the minimal loop of this package (see {@link ReasonerRecipe}) and written in llama.cpp's GGUF LoRA format, with the base file's SHA-256 in
  * its provenance.
  *
  * @param base          the recipe of the base model
@@ -33,14 +38,14 @@ import org.slf4j.LoggerFactory;
  * @param rank          LoRA rank (alpha is twice the rank; every projection of every block is adapted)
  * @param steps         optimizer steps
  * @param batch         sequences per step
- * @param learningRate  AdamW learning rate (after a linear warm-up over the first 5 % of the steps)
+ * @param learningRate  peak AdamW learning rate (linear warm-up over 5 % of the steps, cosine down to a tenth)
  */
 public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSeed, int trainExamples, int heldOut,
         int rank, int steps, int batch, float learningRate) {
 
     /** The reasoner adapted to {@link QuantityTask#LARGEST}: rank 8 on all projections. */
     public static final AdapterRecipe LARGEST = new AdapterRecipe(ReasonerRecipe.REASONER, QuantityTask.LARGEST, 77,
-            20_000, 120, 8, 300, 32, 5e-3f);
+            6_000, 120, 8, 300, 16, 5e-3f);
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterRecipe.class);
 
@@ -58,21 +63,6 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
         return TaskDataset.generate(task, dataSeed, trainExamples, heldOut);
     }
 
-    /** @return the training configuration: LoRA of the given rank on all projections, alpha twice the rank */
-    public TrainingConfig trainingConfig() {
-        return TrainingConfig.builder()
-                .mode(TrainingMode.LORA)
-                .lora(LoraConfig.allProjections(rank))
-                .learningRate(learningRate)
-                .warmupSteps(Math.max(1, steps / 20))
-                .batchSize(batch)
-                .maxSequenceLength(128)
-                .budget(TrainingBudget.steps(steps))
-                .checkpointInterval(0)
-                .seed(dataSeed)
-                .build();
-    }
-
     /** @return the cache file name: a hash of this recipe, the base's key, the data and the trainer version */
     public String cacheKey() {
         return base.spec().name() + "-lora-" + task.id() + "-"
@@ -86,31 +76,45 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
      *
      * @param baseGguf the base model file
      * @param out      the adapter file to create or replace; its directory must exist
-     * @return how training went
      * @throws IOException if reading or writing fails
      */
-    public TrainingResult train(Path baseGguf, Path out) throws IOException {
+    public void train(Path baseGguf, Path out) throws IOException {
+        List<TinyTrainer.Sequence> sequences;
         Path work = Files.createTempDirectory("deliberate-adapt-");
-        try {
-            TaskDataset data = dataset();
-            data.writeTraining(work.resolve("train.jsonl"));
-            data.writeHeldOut(work.resolve("heldout.jsonl"));
-            TrainingResult result;
-            try (Trainer trainer = Trainer.open(baseGguf, trainingConfig())) {
-                result = trainer.train(TrainingSet.read(work.resolve("train.jsonl")),
-                        Optional.of(TrainingSet.read(work.resolve("heldout.jsonl"))), Checkpointing.none(),
-                        ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
-                trainer.exportAdapter(work.resolve("adapter.gguf"));
-            }
-            LOG.info("adapted {} to '{}' in {} s, held-out loss {}", base.spec().name(), task.id(),
-                    result.elapsed().toSeconds(), result.evalLoss().map(l -> String.format("%.4f", l)).orElse("-"));
-            Files.move(work.resolve("adapter.gguf"), out, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            return result;
+        try (ChatTokens tokens = ChatTokens.of(new TestModelGenerator(base.spec(), base.initSeed()), work)) {
+            sequences = dataset().train().stream().map(tokens::sequence).toList();
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Files.deleteIfExists(work);
+        }
+        long started = System.nanoTime();
+        LoraConfig config = LoraConfig.allProjections(rank);
+        Map<String, LoraWeights> factors = new TreeMap<>();
+        try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
+                DecoderModel model = DecoderModel.load(baseGguf, root)) {
+            model.addLora(config, dataSeed);
+            model.setTrainable(Trainable.LORA);
+            TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0f,
+                    dataSeed), ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
+            model.lora().forEach((name, w) -> {
+                int in = Math.toIntExact(w.a().getShape().get(1));
+                int outRows = Math.toIntExact(w.b().getShape().get(0));
+                // (rank, in) and (out, rank) row-major are exactly llama.cpp's lora_a and lora_b layouts
+                factors.put(name, new LoraWeights(in, outRows, rank, w.a().toFloatArray(), w.b().toFloatArray()));
+            });
+        }
+        new LoraAdapter("qwen2", config.alpha(), rank, factors, LoraProvenance.of(sha256(baseGguf),
+                Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION))).write(out);
+        LOG.info("adapted {} to '{}' in {} s", base.spec().name(), task.id(),
+                (System.nanoTime() - started) / 1_000_000_000);
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
+                MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

@@ -22,9 +22,9 @@ import java.util.Objects;
 public enum QuantityTask {
 
     /** The sum of the quantities: {@code {"total": 19}}. */
-    TOTAL("total", "Add up the quantities.", "total"),
+    TOTAL("total", "Add up.", "total"),
     /** The largest of the quantities: {@code {"largest": 7}}. */
-    LARGEST("largest", "Find the largest quantity.", "largest");
+    LARGEST("largest", "Find the largest.", "largest");
 
     /** Fewest quantities in a table. */
     public static final int MIN_ITEMS = 2;

@@ -82,7 +82,7 @@ class QuantityTaskTest {
         JsonNode first = JSON.readTree(lines.get(0));
         TaskExample e = data.train().get(0);
         assertEquals("system", first.at("/messages/0/role").asText());
-        assertEquals("Find the largest quantity.", first.at("/messages/0/content").asText());
+        assertEquals("Find the largest.", first.at("/messages/0/content").asText());
         assertEquals(e.input(), first.at("/messages/1/content").asText());
         assertEquals("assistant", first.at("/messages/2/role").asText());
         assertEquals(e.thinking(), first.at("/messages/2/thinking").asText());
@@ -102,7 +102,7 @@ class QuantityTaskTest {
             assertEquals(e.input(), cases.get(i).input());
             assertEquals(e.answer(), cases.get(i).expected());
         }
-        assertEquals("Add up the quantities.", profile.request("1 2").messages().get(0).content());
+        assertEquals("Add up.", profile.request("1 2").messages().get(0).content());
         List<EvaluationCase> read = EvaluationCase.readJsonLines(dir.resolve("profile/cases.jsonl"));
         assertEquals(cases.stream().map(EvaluationCase::id).toList(), read.stream().map(EvaluationCase::id).toList());
     }
