@@ -195,8 +195,9 @@ public final class WeldInspectionApp implements Callable<Integer> {
 
     /** {@code training-data}: the seeded training and held-out sets for a LoRA adapter ({@link WeldTrainingData}). */
     @Command(name = "training-data", mixinStandardHelpOptions = true,
-            description = "Write train.jsonl (chat examples for deliberate adapt train) and heldout-cases.jsonl"
-                    + " (cases for deliberate eval --cases), labelled by the profile's rules.")
+            description = "Write train.jsonl and heldout.jsonl (chat examples for deliberate adapt train --data/--eval)"
+                    + " and heldout-cases.jsonl (the held-out set for deliberate eval --cases), labelled by the"
+                    + " profile's rules.")
     static final class TrainingData implements Callable<Integer> {
         @Option(names = "--profile", paramLabel = "DIR",
                 description = "The profile bundle (default: the one shipped in this app).")
@@ -229,8 +230,9 @@ public final class WeldInspectionApp implements Callable<Integer> {
             }
             new WeldTrainingData(train, heldOut, seed).write(p, out);
             PrintWriter w = spec.commandLine().getOut();
-            w.println("wrote " + out.resolve("train.jsonl") + " (" + train + " examples) and "
-                    + out.resolve("heldout-cases.jsonl") + " (" + heldOut + " cases)");
+            w.println("wrote " + out.resolve("train.jsonl") + " (" + train + " examples), "
+                    + out.resolve("heldout.jsonl") + " and " + out.resolve("heldout-cases.jsonl") + " (" + heldOut
+                    + " held-out examples)");
             w.flush();
             return 0;
         }

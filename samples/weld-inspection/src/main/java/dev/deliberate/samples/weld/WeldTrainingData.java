@@ -60,8 +60,9 @@ public record WeldTrainingData(int trainExamples, int heldOutCases, long seed) {
     }
 
     /**
-     * Writes {@code train.jsonl} (chat examples) and {@code heldout-cases.jsonl} (evaluation cases) into {@code dir},
-     * each atomically.
+     * Writes {@code train.jsonl} (chat examples), {@code heldout.jsonl} (the held-out set as chat examples, for the
+     * trainer's held-out loss) and {@code heldout-cases.jsonl} (the same held-out set as evaluation cases) into
+     * {@code dir}, each atomically.
      *
      * @param profile the profile whose system prompt the training prompts carry
      * @param dir     the output folder (created if needed)
@@ -73,16 +74,9 @@ public record WeldTrainingData(int trainExamples, int heldOutCases, long seed) {
         profile.evaluation().cases().forEach(c -> excluded.add(c.input()));
         profile.examples().forEach(e -> excluded.add(e.input()));
         List<Labelled> all = generate(excluded);
-        StringBuilder train = new StringBuilder();
         String system = profile.fullSystemPrompt();
-        for (Labelled l : all.subList(0, trainExamples)) {
-            ObjectNode line = JSON.createObjectNode();
-            ArrayNode messages = line.putArray("messages");
-            messages.addObject().put("role", "system").put("content", system);
-            messages.addObject().put("role", "user").put("content", l.input());
-            messages.addObject().put("role", "assistant").put("content", l.answerJson());
-            train.append(line).append('\n');
-        }
+        String train = chat(system, all.subList(0, trainExamples));
+        String heldOutChat = chat(system, all.subList(trainExamples, all.size()));
         StringBuilder cases = new StringBuilder();
         int n = 0;
         for (Labelled l : all.subList(trainExamples, all.size())) {
@@ -92,8 +86,23 @@ public record WeldTrainingData(int trainExamples, int heldOutCases, long seed) {
             line.set("expected", JSON.readTree(l.answerJson()));
             cases.append(line).append('\n');
         }
-        AtomicFiles.write(dir.resolve("train.jsonl"), train.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve("train.jsonl"), train.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve("heldout.jsonl"), heldOutChat.getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(dir.resolve("heldout-cases.jsonl"), cases.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Chat examples in the format {@code deliberate adapt train} reads, one per line. */
+    private static String chat(String system, List<Labelled> examples) {
+        StringBuilder sb = new StringBuilder();
+        for (Labelled l : examples) {
+            ObjectNode line = JSON.createObjectNode();
+            ArrayNode messages = line.putArray("messages");
+            messages.addObject().put("role", "system").put("content", system);
+            messages.addObject().put("role", "user").put("content", l.input());
+            messages.addObject().put("role", "assistant").put("content", l.answerJson());
+            sb.append(line).append('\n');
+        }
+        return sb.toString();
     }
 
     /** Distinct labelled descriptions, training ones first, none of them in {@code excluded}. */
