@@ -78,7 +78,7 @@ class WeldTrainingDataTest {
             case "none" -> assertEquals("accept/none", sa, text);
             default -> {
                 java.util.regex.Matcher m = java.util.regex.Pattern
-                        .compile("(?:of|cluster of|undercut|and) ([0-9.]+) mm(?: pores| deep)").matcher(t);
+                        .compile("([0-9.]+) mm (?:pores|deep|over)").matcher(t); // the pore size or undercut depth
                 assertTrue(m.find(), text);
                 double size = Double.parseDouble(m.group(1));
                 double limit = defect.equals("porosity") ? 1.0 : 0.5;
