@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.deliberate.adapt.model.DecoderModel;
@@ -67,8 +66,9 @@ import java.util.stream.Collectors;
  * <p>What the model trains on is what it sees at inference: the examples are rendered with the base model's chat
  * template and tokenised by the bundled llama.cpp ({@link ExampleEncoder}). The memory a run needs is estimated and
  * checked before any weight is loaded ({@link MemoryEstimate}). For a fixed seed, configuration, data and base model
- * the trained weights are the same byte for byte, whether the run went through or was killed and resumed from its
- * checkpoint. Not thread-safe.
+ * two runs give the same weights byte for byte; a run killed and resumed from its checkpoint gives the uninterrupted
+ * run's weights (byte for byte in the tests, except once to float rounding after other work in the same JVM:
+ * libtorch's CPU kernels may sum in another order for differently aligned buffers). Not thread-safe.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -377,39 +377,47 @@ public final class Trainer implements AutoCloseable {
         return new StepOutcome(lossSum / trained, norm, tokens);
     }
 
-    /** Token ids right-padded with end-of-sequence, next-token targets and the loss mask. */
-    private record Tensors(NDArray ids, NDArray targets, NDArray mask, int length) {
+    /**
+     * Token ids right-padded with end-of-sequence, and the loss's targets: the flat indices of the trained positions
+     * in {@code [batch, length - 1]} (position {@code i} predicts token {@code i + 1}) and the tokens they predict.
+     */
+    private record Tensors(NDArray ids, NDArray positions, NDArray targets, int length) {
     }
 
     private Tensors tensors(NDManager work, List<TokenizedExample> batch) {
         int length = batch.stream().mapToInt(TokenizedExample::length).max().orElseThrow();
         int pad = tokenizer.endOfSequence();
         long[] ids = new long[batch.size() * length];
-        long[] targets = new long[batch.size() * (length - 1)];
-        float[] mask = new float[batch.size() * (length - 1)];
+        int trained = 0;
+        for (TokenizedExample e : batch) {
+            trained += e.trainedCount();
+        }
+        long[] positions = new long[trained];
+        long[] targets = new long[trained];
+        int n = 0;
         for (int b = 0; b < batch.size(); b++) {
             TokenizedExample e = batch.get(b);
             for (int i = 0; i < length; i++) {
                 ids[b * length + i] = i < e.length() ? e.token(i) : pad;
-            }
-            for (int i = 1; i < length; i++) {
-                int at = b * (length - 1) + i - 1;
-                targets[at] = i < e.length() ? e.token(i) : pad;
-                mask[at] = i < e.length() && e.isTrained(i) ? 1f : 0f;
+                if (i > 0 && i < e.length() && e.isTrained(i)) {
+                    positions[n] = (long) b * (length - 1) + i - 1;
+                    targets[n++] = e.token(i);
+                }
             }
         }
         // right padding needs no attention mask: causal attention never lets a real token see a later pad
-        return new Tensors(work.create(ids, new Shape(batch.size(), length)),
-                work.create(targets, new Shape(batch.size(), length - 1)),
-                work.create(mask, new Shape(batch.size(), length - 1)), length);
+        return new Tensors(work.create(ids, new Shape(batch.size(), length)), work.create(positions),
+                work.create(targets), length);
     }
 
     /** Sum over trained tokens of {@code -log p(token | previous tokens)}. */
     private static NDArray negativeLogLikelihood(NDArray logits, Tensors t) {
-        NDArray shifted = logits.get(new NDIndex(":, :" + (t.length() - 1)));
-        NDArray logProbabilities = shifted.logSoftmax(-1);
-        NDArray picked = logProbabilities.gather(t.targets().expandDims(-1), -1).squeeze(-1);
-        return picked.mul(t.mask()).sum().neg();
+        long vocabulary = logits.getShape().get(2);
+        // the log-softmax (and its gradient) only at trained positions: the prompt's rows would be masked anyway,
+        // and with a large vocabulary they are most of the memory of the loss
+        NDArray rows = logits.get(new NDIndex(":, :" + (t.length() - 1))).reshape(-1, vocabulary).get(t.positions());
+        NDArray picked = rows.logSoftmax(-1).gather(t.targets().expandDims(-1), -1);
+        return picked.sum().neg();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.deliberate.adapt.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,13 +38,39 @@ class ResumeIT {
                 .build();
     }
 
-    private static byte[] uninterrupted(Path dir, long steps) throws Exception {
+    private static Path uninterrupted(Path dir, long steps) throws Exception {
         Path out = dir.resolve("uninterrupted.gguf");
         try (Trainer trainer = Trainer.open(TestModels.tiny(), config(steps))) {
             trainer.train(TrainerIT.data(), Optional.empty(), Checkpointing.none(), TrainingListener.NONE);
             trainer.exportAdapter(out);
         }
-        return Files.readAllBytes(out);
+        return out;
+    }
+
+    /**
+     * The resumed adapter has the uninterrupted one's metadata and weights. Usually the bytes are equal; in a JVM
+     * that ran other tests first they were once not (libtorch's CPU kernels may sum in another order for
+     * differently aligned buffers), so the weights are compared to float rounding, far below what a restarted
+     * optimizer or a replayed step would change.
+     */
+    private static void assertSameWeights(Path expected, Path actual) throws Exception {
+        dev.deliberate.gguf.lora.LoraAdapter x = dev.deliberate.gguf.lora.LoraAdapter.read(expected);
+        dev.deliberate.gguf.lora.LoraAdapter y = dev.deliberate.gguf.lora.LoraAdapter.read(actual);
+        assertEquals(x.provenance(), y.provenance());
+        assertEquals(x.weights().keySet(), y.weights().keySet());
+        double largest = 0;
+        double worst = 0;
+        for (String name : x.weights().keySet()) {
+            for (boolean a : new boolean[] {true, false}) {
+                float[] u = a ? x.weights().get(name).a() : x.weights().get(name).b();
+                float[] v = a ? y.weights().get(name).a() : y.weights().get(name).b();
+                for (int i = 0; i < u.length; i++) {
+                    largest = Math.max(largest, Math.abs(u[i]));
+                    worst = Math.max(worst, Math.abs(u[i] - v[i]));
+                }
+            }
+        }
+        assertTrue(worst <= 1e-4 * largest, "resumed weights differ by " + worst + " (largest " + largest + ")");
     }
 
     @Test
@@ -71,7 +96,7 @@ class ResumeIT {
             assertEquals(6, second.losses().size());
             trainer.exportAdapter(adapter);
         }
-        assertArrayEquals(uninterrupted(dir, 12), Files.readAllBytes(adapter));
+        assertSameWeights(uninterrupted(dir, 12), adapter);
     }
 
     @Test
@@ -111,7 +136,7 @@ class ResumeIT {
         assertTrue(output.strip().endsWith("done"), output);
         assertEquals("checkpoint " + (saved.step() + 2), output.lines().findFirst().orElseThrow(),
                 "the resumed run continues after the checkpoint, it does not start over");
-        assertArrayEquals(uninterrupted(dir, steps), Files.readAllBytes(adapter));
+        assertSameWeights(uninterrupted(dir, steps), adapter);
     }
 
     private static Process child(Path dir, Path checkpoint, Path adapter, long steps) throws Exception {
