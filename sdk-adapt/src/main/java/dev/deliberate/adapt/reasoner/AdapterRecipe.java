@@ -7,7 +7,6 @@ import dev.deliberate.adapt.model.LoraConfig;
 import dev.deliberate.adapt.model.Trainable;
 import dev.deliberate.gguf.lora.LoraAdapter;
 import dev.deliberate.gguf.lora.LoraProvenance;
-import dev.deliberate.gguf.lora.LoraWeights;
 import dev.deliberate.testmodel.TestModelGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,22 +86,17 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
         }
         long started = System.nanoTime();
         LoraConfig config = LoraConfig.allProjections(rank);
-        Map<String, LoraWeights> factors = new TreeMap<>();
+        LoraAdapter adapter;
         try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
                 DecoderModel model = DecoderModel.load(baseGguf, root)) {
             model.addLora(config, dataSeed);
             model.setTrainable(Trainable.LORA);
             TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0f,
                     dataSeed), ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
-            model.lora().forEach((name, w) -> {
-                int in = Math.toIntExact(w.a().getShape().get(1));
-                int outRows = Math.toIntExact(w.b().getShape().get(0));
-                // (rank, in) and (out, rank) row-major are exactly llama.cpp's lora_a and lora_b layouts
-                factors.put(name, new LoraWeights(in, outRows, rank, w.a().toFloatArray(), w.b().toFloatArray()));
-            });
+            adapter = model.toLoraAdapter(LoraProvenance.of(sha256(baseGguf),
+                    Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION)));
         }
-        new LoraAdapter("qwen2", config.alpha(), rank, factors, LoraProvenance.of(sha256(baseGguf),
-                Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION))).write(out);
+        adapter.write(out);
         LOG.info("adapted {} to '{}' in {} s", base.spec().name(), task.id(),
                 (System.nanoTime() - started) / 1_000_000_000);
     }
