@@ -24,12 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code <!-- run by AdaptingGuideIT -->} is run as written, in that order, from a folder laid out like the
  * repository root (the sample's profile and adaptation data copied in), each in its own JVM
  * ({@code java -cp <this classpath> dev.deliberate.cli.Main ARGS}, which is what {@code ./deliberate} runs once built).
+ * The last, {@code serve}, runs with {@code --port 0} in place of the guide's port (the one change, so that the
+ * test never collides with a server on the machine) until it answers one chat completion under the profile's schema.
  * Then the figures the guide states are checked: the adapter lowers the held-out loss and raises held-out accuracy.
  */
 class AdaptingGuideIT {
 
     /** The guide's block must keep at least these steps, in this order. */
-    private static final List<String> STEPS = List.of("testmodel", "eval", "adapt train", "eval");
+    private static final List<String> STEPS = List.of("testmodel", "eval", "adapt train", "eval", "serve");
 
     /** Held-out loss after training must be below this share of the loss before (measured: 6.42 to 2.03). */
     private static final double MAX_LOSS_RATIO = 0.6;
@@ -51,9 +53,10 @@ class AdaptingGuideIT {
         copy(repo.resolve("samples/weld-inspection/adapt"), root.resolve("samples/weld-inspection/adapt"));
 
         List<String> outputs = new ArrayList<>();
-        for (List<String> args : commands) {
+        for (List<String> args : commands.subList(0, commands.size() - 1)) {
             outputs.add(run(args));
         }
+        serveAnswersOnce(commands.get(commands.size() - 1));
 
         Matcher m = Pattern.compile("eval loss ([0-9.]+) -> ([0-9.]+)").matcher(outputs.get(2));
         assertTrue(m.find(), outputs.get(2));
@@ -116,6 +119,60 @@ class AdaptingGuideIT {
         assertTrue(done, "timed out: " + args + "\n" + out);
         assertEquals(0, p.exitValue(), args + "\n" + out);
         return out;
+    }
+
+    /** Starts the guide's serve command on a free port, asks one question, stops it. */
+    private void serveAnswersOnce(List<String> guideArgs) throws Exception {
+        List<String> args = new ArrayList<>(guideArgs);
+        int port = args.indexOf("--port");
+        assertTrue(port > 0, "the guide's serve command names a port: " + args);
+        args.set(port + 1, "0");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.deliberate.cli.Main"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            timer.schedule(p::destroyForcibly, 2, TimeUnit.MINUTES); // a server that never starts ends the read
+            StringBuilder seen = new StringBuilder();
+            String line;
+            String url = null;
+            while ((line = lines.readLine()) != null) {
+                seen.append(line).append('\n');
+                if (line.startsWith("deliberate: serving")) {
+                    url = line.replaceAll(".* at (http://\\S+/v1) .*", "$1");
+                    break;
+                }
+            }
+            assertTrue(url != null, "serve did not start:\n" + seen);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> models = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "/models")).timeout(java.time.Duration.ofSeconds(60)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, models.statusCode(), models.body());
+            String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(models.body()).at("/data/0/id")
+                    .asText();
+            String body = "{\"model\":\"" + id + "\",\"messages\":[{\"role\":\"user\",\"content\":"
+                    + "\"Hairline crack of 30 mm at the cap.\"}],\"thinking_budget\":0,\"seed\":1}";
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "/chat/completions")).timeout(java.time.Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            String content = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                    .at("/choices/0/message/content").asText();
+            assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(content).has("defect"),
+                    "an answer under the profile's schema: " + content);
+        } finally {
+            timer.shutdownNow();
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {
