@@ -86,17 +86,20 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
         }
         long started = System.nanoTime();
         LoraConfig config = LoraConfig.allProjections(rank);
-        LoraAdapter adapter;
-        try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
-                DecoderModel model = DecoderModel.load(baseGguf, root)) {
-            model.addLora(config, dataSeed);
-            model.setTrainable(Trainable.LORA);
-            TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0f,
-                    dataSeed), ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
-            adapter = model.toLoraAdapter(LoraProvenance.of(sha256(baseGguf),
-                    Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION)));
-        }
-        adapter.write(out);
+        LoraAdapter[] adapter = new LoraAdapter[1];
+        TinyTrainer.withRetry(() -> {
+            try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
+                    DecoderModel model = DecoderModel.load(baseGguf, root)) {
+                model.addLora(config, dataSeed);
+                model.setTrainable(Trainable.LORA);
+                TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0f,
+                        dataSeed), ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'",
+                        steps));
+                adapter[0] = model.toLoraAdapter(LoraProvenance.of(sha256(baseGguf),
+                        Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION)));
+            }
+        });
+        adapter[0].write(out);
         LOG.info("adapted {} to '{}' in {} s", base.spec().name(), task.id(),
                 (System.nanoTime() - started) / 1_000_000_000);
     }

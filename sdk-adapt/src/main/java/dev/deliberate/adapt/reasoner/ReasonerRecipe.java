@@ -114,16 +114,18 @@ public record ReasonerRecipe(TestModelSpec spec, long initSeed, QuantityTask tas
                 sequences = dataset().train().stream().map(tokens::sequence).toList();
             }
             long started = System.nanoTime();
-            try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
-                    DecoderModel model = DecoderModel.load(init, root)) {
-                model.setTrainable(Trainable.ALL);
-                TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0.01f,
-                        initSeed), logEvery(spec.name(), steps));
-                TinyTrainer.writeGguf(model, GgufFile.read(init), spec.name(), "Trained by Deliberate ("
-                        + TRAINER_VERSION + ") on the synthetic task '" + task.id() + "' (" + task.systemPrompt()
-                        + "), " + trainExamples + " examples from seed " + dataSeed + ", " + steps + " steps of "
-                        + batch + "; initial weights from seed " + initSeed + ".", work.resolve("model.gguf"));
-            }
+            TinyTrainer.withRetry(() -> {
+                try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
+                        DecoderModel model = DecoderModel.load(init, root)) {
+                    model.setTrainable(Trainable.ALL);
+                    TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate,
+                            0.01f, initSeed), logEvery(spec.name(), steps));
+                    TinyTrainer.writeGguf(model, GgufFile.read(init), spec.name(), "Trained by Deliberate ("
+                            + TRAINER_VERSION + ") on the synthetic task '" + task.id() + "' (" + task.systemPrompt()
+                            + "), " + trainExamples + " examples from seed " + dataSeed + ", " + steps + " steps of "
+                            + batch + "; initial weights from seed " + initSeed + ".", work.resolve("model.gguf"));
+                }
+            });
             LOG.info("trained {} in {} s", spec.name(), (System.nanoTime() - started) / 1_000_000_000);
             Files.move(work.resolve("model.gguf"), out, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
