@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "weld-inspection", mixinStandardHelpOptions = true,
         description = "Weld inspection with a reasoning model: ask one question, or evaluate on the profile's cases.",
-        subcommands = {WeldInspectionApp.Ask.class, WeldInspectionApp.Eval.class})
+        subcommands = {WeldInspectionApp.Ask.class, WeldInspectionApp.Eval.class, WeldInspectionApp.TrainingData.class})
 public final class WeldInspectionApp implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -190,6 +190,51 @@ public final class WeldInspectionApp implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
+        }
+    }
+
+    /** {@code training-data}: the seeded training and held-out sets for a LoRA adapter ({@link WeldTrainingData}). */
+    @Command(name = "training-data", mixinStandardHelpOptions = true,
+            description = "Write train.jsonl and heldout.jsonl (chat examples for deliberate adapt train --data/--eval)"
+                    + " and heldout-cases.jsonl (the held-out set for deliberate eval --cases), labelled by the"
+                    + " profile's rules.")
+    static final class TrainingData implements Callable<Integer> {
+        @Option(names = "--profile", paramLabel = "DIR",
+                description = "The profile bundle (default: the one shipped in this app).")
+        Path profile;
+
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where to write the files.")
+        Path out;
+
+        @Option(names = "--train", defaultValue = "240", description = "Training examples (default ${DEFAULT-VALUE}).")
+        int train;
+
+        @Option(names = "--held-out", defaultValue = "40",
+                description = "Held-out cases (default ${DEFAULT-VALUE}).")
+        int heldOut;
+
+        @Option(names = "--seed", defaultValue = "2026", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            DomainProfile p = profile == null
+                    ? DomainProfile.fromClasspath("profiles/weld-inspection", WeldInspectionApp.class.getClassLoader())
+                    : DomainProfile.load(profile);
+            if (train < 1 || heldOut < 1 || train + heldOut > 5000) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--train and --held-out must be at least 1 and at most 5000 together");
+            }
+            new WeldTrainingData(train, heldOut, seed).write(p, out);
+            PrintWriter w = spec.commandLine().getOut();
+            w.println("wrote " + out.resolve("train.jsonl") + " (" + train + " examples), "
+                    + out.resolve("heldout.jsonl") + " and " + out.resolve("heldout-cases.jsonl") + " (" + heldOut
+                    + " held-out examples)");
+            w.flush();
+            return 0;
         }
     }
 }
