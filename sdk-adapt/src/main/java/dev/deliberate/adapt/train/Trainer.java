@@ -521,6 +521,11 @@ public final class Trainer implements AutoCloseable {
         }
         m.put("learning_rate", Float.toString(config.learningRate()));
         m.put("warmup_steps", Integer.toString(config.warmupSteps()));
+        if (config.schedule() != LearningRateSchedule.CONSTANT) {
+            // a cosine decays over the step budget: resuming with another budget would change the weights
+            m.put("learning_rate_schedule", config.schedule().name().toLowerCase(Locale.ROOT) + " over "
+                    + config.budget().steps().getAsLong() + " steps");
+        }
         m.put("weight_decay", Float.toString(config.weightDecay()));
         m.put("betas", config.beta1() + "," + config.beta2());
         m.put("epsilon", Float.toString(config.epsilon()));

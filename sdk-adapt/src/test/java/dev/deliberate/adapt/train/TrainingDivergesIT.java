@@ -79,4 +79,15 @@ class TrainingDivergesIT {
             r.losses().forEach(l -> assertTrue(Double.isFinite(l), r.losses().toString()));
         }
     }
+
+    @Test
+    void aCosineScheduleIsPartOfWhatACheckpointMustMatch() {
+        try (Trainer t = Trainer.open(TestModels.tiny(), TrainerIT.config(110).toBuilder()
+                .schedule(LearningRateSchedule.COSINE).build())) {
+            assertEquals("cosine over 110 steps", t.fingerprint().get("learning_rate_schedule"));
+        }
+        try (Trainer t = Trainer.open(TestModels.tiny(), TrainerIT.config(110))) {
+            assertFalse(t.fingerprint().containsKey("learning_rate_schedule"));
+        }
+    }
 }
