@@ -374,10 +374,13 @@ public final class Trainer implements AutoCloseable {
             norm = Math.sqrt(squares);
             double loss = lossSum / trained;
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                for (NDArray g : gradients.values()) {
-                    g.subi(g);
-                }
-                throw new TrainingDivergedException(steps, loss, norm, config.learningRateAt(steps));
+                List<String> nonFinite = new ArrayList<>();
+                gradients.forEach((name, g) -> {
+                    if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+                        nonFinite.add(name);
+                    }
+                });
+                throw new TrainingDivergedException(steps, loss, norm, config.learningRateAt(steps), nonFinite);
             }
             if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
                 float scale = (float) (config.maxGradNorm() / (norm + 1e-6));

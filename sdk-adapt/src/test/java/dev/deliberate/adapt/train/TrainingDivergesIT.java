@@ -48,6 +48,8 @@ class TrainingDivergesIT {
             assertTrue(e.step() >= 2 && e.step() < 50, "diverged at step " + e.step());
             assertTrue(!Double.isFinite(e.loss()) || !Double.isFinite(e.gradientNorm()), e.getMessage());
             assertEquals(1e30f, e.learningRate());
+            assertEquals(!Double.isFinite(e.gradientNorm()), !e.nonFiniteGradients().isEmpty(), e.getMessage());
+            e.nonFiniteGradients().forEach(name -> assertTrue(name.contains("lora"), name));
             assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
             assertTrue(e.getMessage().contains("loss " + e.loss()), e.getMessage());
             assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
