@@ -1,13 +1,13 @@
 package dev.deliberate.adapt.reasoner;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import dev.deliberate.adapt.model.DecoderModel;
 import dev.deliberate.adapt.model.LoraConfig;
-import dev.deliberate.adapt.model.Trainable;
-import dev.deliberate.gguf.lora.LoraAdapter;
+import dev.deliberate.adapt.train.Checkpointing;
+import dev.deliberate.adapt.train.LearningRateSchedule;
+import dev.deliberate.adapt.train.Trainer;
+import dev.deliberate.adapt.train.TrainingBudget;
+import dev.deliberate.adapt.train.TrainingConfig;
 import dev.deliberate.gguf.lora.LoraProvenance;
-import dev.deliberate.testmodel.TestModelGenerator;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything a LoRA adapter of a trained test model is made from: the base model's recipe, the task it adapts to
  * and the seed of its data, the rank and the training settings. The adapter is trained with the base weights frozen
- * with the minimal loop of this package (see {@link ReasonerRecipe}) and written in llama.cpp's GGUF LoRA format, with the base file's SHA-256 in
+ * by the product's trainer ({@code dev.deliberate.adapt.train.Trainer}, LoRA mode, cosine schedule) and written in
+ * llama.cpp's GGUF LoRA format, with the base file's SHA-256 in
  * its provenance.
  *
  * @param base          the recipe of the base model
@@ -77,29 +78,20 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
      * @throws IOException if reading or writing fails
      */
     public void train(Path baseGguf, Path out) throws IOException {
-        List<TinyTrainer.Sequence> sequences;
-        Path work = Files.createTempDirectory("deliberate-adapt-");
-        try (ChatTokens tokens = ChatTokens.of(new TestModelGenerator(base.spec(), base.initSeed()), work)) {
-            sequences = dataset().train().stream().map(tokens::sequence).toList();
-        } finally {
-            Files.deleteIfExists(work);
-        }
         long started = System.nanoTime();
-        LoraConfig config = LoraConfig.allProjections(rank);
-        LoraAdapter[] adapter = new LoraAdapter[1];
-        TinyTrainer.withRetry(() -> {
-            try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
-                    DecoderModel model = DecoderModel.load(baseGguf, root)) {
-                model.addLora(config, dataSeed);
-                model.setTrainable(Trainable.LORA);
-                TinyTrainer.train(model, root, sequences, new TinyTrainer.Settings(steps, batch, learningRate, 0f,
-                        dataSeed), ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'",
-                        steps));
-                adapter[0] = model.toLoraAdapter(LoraProvenance.of(sha256(baseGguf),
-                        Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION)));
+        TrainingConfig config = TrainingConfig.builder().lora(LoraConfig.allProjections(rank))
+                .learningRate(learningRate).warmupSteps(Math.max(1, steps / 20))
+                .schedule(LearningRateSchedule.COSINE).batchSize(batch)
+                .maxSequenceLength(ReasonerRecipe.MAX_SEQUENCE).budget(TrainingBudget.steps(steps)).seed(dataSeed)
+                .build();
+        ReasonerRecipe.onceMoreIfDiverged(() -> {
+            try (Trainer trainer = Trainer.open(baseGguf, config)) {
+                trainer.train(ReasonerRecipe.trainingSet(dataset().train()), Optional.empty(), Checkpointing.none(),
+                        ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
+                trainer.model().toLoraAdapter(LoraProvenance.of(trainer.baseSha256(),
+                        Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION))).write(out);
             }
         });
-        adapter[0].write(out);
         LOG.info("adapted {} to '{}' in {} s", base.spec().name(), task.id(),
                 (System.nanoTime() - started) / 1_000_000_000);
     }

@@ -83,6 +83,7 @@ public final class Trainer implements AutoCloseable {
     private final ExampleEncoder encoder;
     private long steps;
     private boolean trained;
+    private TrainingDivergedException diverged;
     private boolean closed;
 
     private Trainer(Path base, GgufFile header, TrainingConfig config, MemoryEstimate estimate, String baseSha256,
@@ -212,6 +213,8 @@ public final class Trainer implements AutoCloseable {
      * @return how the run ended
      * @throws TrainingDataException an example is longer than the maximum sequence length (named by its line)
      * @throws CheckpointException   the checkpoint cannot be resumed from (another base, configuration, or damaged)
+     * @throws TrainingDivergedException a step's loss or gradient norm was not finite: nothing of that step is
+     *                                   applied or written, the last checkpoint stays intact
      * @throws DeliberateException   a checkpoint cannot be written
      * @throws IllegalStateException called a second time (a trainer trains once)
      */
@@ -270,7 +273,13 @@ public final class Trainer implements AutoCloseable {
                     break;
                 }
                 steps++;
-                StepOutcome outcome = step(data, batches, parameters, optimizer);
+                StepOutcome outcome;
+                try {
+                    outcome = step(data, batches, parameters, optimizer);
+                } catch (TrainingDivergedException e) {
+                    diverged = e;
+                    throw e;
+                }
                 tokens += outcome.tokens();
                 runTokens += outcome.tokens();
                 losses.add(outcome.loss());
@@ -363,6 +372,16 @@ public final class Trainer implements AutoCloseable {
                 squares += g.square().sum().getFloat();
             }
             norm = Math.sqrt(squares);
+            double loss = lossSum / trained;
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                List<String> nonFinite = new ArrayList<>();
+                gradients.forEach((name, g) -> {
+                    if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+                        nonFinite.add(name);
+                    }
+                });
+                throw new TrainingDivergedException(steps, loss, norm, config.learningRateAt(steps), nonFinite);
+            }
             if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
                 float scale = (float) (config.maxGradNorm() / (norm + 1e-6));
                 for (NDArray g : gradients.values()) {
@@ -505,6 +524,11 @@ public final class Trainer implements AutoCloseable {
         }
         m.put("learning_rate", Float.toString(config.learningRate()));
         m.put("warmup_steps", Integer.toString(config.warmupSteps()));
+        if (config.schedule() != LearningRateSchedule.CONSTANT) {
+            // a cosine decays over the step budget: resuming with another budget would change the weights
+            m.put("learning_rate_schedule", config.schedule().name().toLowerCase(Locale.ROOT) + " over "
+                    + config.budget().steps().getAsLong() + " steps");
+        }
         m.put("weight_decay", Float.toString(config.weightDecay()));
         m.put("betas", config.beta1() + "," + config.beta2());
         m.put("epsilon", Float.toString(config.epsilon()));
@@ -530,11 +554,12 @@ public final class Trainer implements AutoCloseable {
      * {@code --lora FILE}; the scale {@code alpha / rank} is in the file.
      *
      * @return the file's size
-     * @throws IllegalStateException not a LoRA run
+     * @throws IllegalStateException not a LoRA run, or training diverged ({@link TrainingDivergedException})
      * @throws DeliberateException   the file cannot be written (nothing is left at {@code out})
      */
     public long exportAdapter(Path out) {
         check();
+        checkNotDiverged();
         if (config.mode() != TrainingMode.LORA) {
             throw new IllegalStateException("this run trains every weight: export a model with exportModel");
         }
@@ -556,6 +581,7 @@ public final class Trainer implements AutoCloseable {
      */
     public long exportModel(Path out) {
         check();
+        checkNotDiverged();
         if (config.mode() != TrainingMode.FULL) {
             throw new IllegalStateException("this run trains LoRA adapters: export them with exportAdapter, or"
                     + " merge them with deliberate adapt merge");
@@ -602,6 +628,12 @@ public final class Trainer implements AutoCloseable {
             throw new ModelLoadException("cannot read model file " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void checkNotDiverged() {
+        if (diverged != null) {
+            throw new IllegalStateException("nothing to export: " + diverged.getMessage(), diverged);
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
  *
  * @param mode                 LoRA adapters or every weight
  * @param lora                 rank, alpha, dropout and target projections (used in {@link TrainingMode#LORA})
- * @param learningRate         AdamW step size, constant after a linear warm-up
+ * @param learningRate         AdamW peak step size, reached after a linear warm-up; then constant or decaying
+ *                             ({@code schedule})
  * @param warmupSteps          steps over which the learning rate rises linearly from 0
  * @param weightDecay          AdamW decoupled weight decay
  * @param beta1                AdamW first-moment decay
@@ -36,6 +37,7 @@ import java.util.Objects;
  *                             change the trained weights. More threads than idle cores make libtorch's spinning
  *                             worker threads fight for them: on a 2-core machine shared with other work, 1 thread
  *                             trained 20 times faster than 2 (docs/benchmarks.md)
+ * @param schedule             the learning rate after the warm-up: constant, or a cosine decay over the step budget
  */
 public record TrainingConfig(
         TrainingMode mode,
@@ -55,7 +57,8 @@ public record TrainingConfig(
         int checkpointInterval,
         int evalInterval,
         ThinkingLoss thinkingLoss,
-        int threads) {
+        int threads,
+        LearningRateSchedule schedule) {
 
     /** Checks every range. */
     public TrainingConfig {
@@ -63,6 +66,10 @@ public record TrainingConfig(
         Objects.requireNonNull(lora, "lora");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(thinkingLoss, "thinkingLoss");
+        Objects.requireNonNull(schedule, "schedule");
+        if (schedule == LearningRateSchedule.COSINE && budget.steps().isEmpty()) {
+            throw new IllegalArgumentException("a cosine learning-rate schedule needs a step budget to decay over");
+        }
         positive("learning rate", learningRate);
         if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay must be >= 0: " + weightDecay);
@@ -105,9 +112,22 @@ public record TrainingConfig(
         return batchSize * gradientAccumulation;
     }
 
-    /** The learning rate of a 1-based step: linear warm-up, then constant. */
+    /**
+     * The learning rate of a 1-based step: linear warm-up to the peak, then constant, or with
+     * {@link LearningRateSchedule#COSINE} half a cosine down to {@link LearningRateSchedule#COSINE_FLOOR} of the
+     * peak at the last budgeted step (and that floor after it, for a run resumed with more steps).
+     */
     public float learningRateAt(long step) {
-        return warmupSteps == 0 || step >= warmupSteps ? learningRate : learningRate * step / warmupSteps;
+        if (warmupSteps > 0 && step < warmupSteps) {
+            return learningRate * step / warmupSteps;
+        }
+        if (schedule == LearningRateSchedule.CONSTANT) {
+            return learningRate;
+        }
+        long total = budget.steps().getAsLong();
+        double progress = Math.min(1, (step - warmupSteps) / (double) Math.max(1, total - warmupSteps));
+        double floor = LearningRateSchedule.COSINE_FLOOR;
+        return (float) (learningRate * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 
     /** A builder with the defaults: LoRA rank 8 on q/k/v/o, learning rate 2e-4, 100 steps, seed 42. */
@@ -136,6 +156,7 @@ public record TrainingConfig(
         b.evalInterval = evalInterval;
         b.thinkingLoss = thinkingLoss;
         b.threads = threads;
+        b.schedule = schedule;
         return b;
     }
 
@@ -144,6 +165,7 @@ public record TrainingConfig(
         private TrainingMode mode = TrainingMode.LORA;
         private LoraConfig lora = LoraConfig.attention(8);
         private float learningRate = 2e-4f;
+        private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
         private int warmupSteps;
         private float weightDecay = 0.0f;
         private float beta1 = 0.9f;
@@ -260,6 +282,12 @@ public record TrainingConfig(
             return this;
         }
 
+        /** How the learning rate moves after the warm-up (default {@link LearningRateSchedule#CONSTANT}). */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
         /** PyTorch intra-op threads, 0 for half the available processors (default 0). */
         public Builder threads(int threads) {
             this.threads = threads;
@@ -270,7 +298,7 @@ public record TrainingConfig(
         public TrainingConfig build() {
             return new TrainingConfig(mode, lora, learningRate, warmupSteps, weightDecay, beta1, beta2, epsilon,
                     batchSize, gradientAccumulation, maxGradNorm, maxSequenceLength, budget, seed,
-                    checkpointInterval, evalInterval, thinkingLoss, threads);
+                    checkpointInterval, evalInterval, thinkingLoss, threads, schedule);
         }
     }
 }
