@@ -69,6 +69,15 @@ public final class DecoderModel implements AutoCloseable {
     private final NDArray tokenEmbedding;
     private final NDArray outputHead;
     private final NDArray inverseFrequencies;
+    // Scalars of the forward pass as arrays that live as long as the model. DJL's Number overloads (mul(float),
+    // pow(float), ...) wrap the number in a temporary array over a direct buffer and close it right after the
+    // operation; autograd keeps that array for the backward pass, so once the garbage collector frees the buffer the
+    // gradients are computed from whatever the memory holds then (non-finite gradients, same-seed runs that
+    // differ). Every scalar an operation that records gradients can see is therefore one of these.
+    private final NDArray attentionScale;
+    private final NDArray rmsEpsilon;
+    private final NDArray minusOne;
+    private NDArray loraScale;
     private final Map<String, LoraWeights> lora = new LinkedHashMap<>();
     private LoraConfig loraConfig;
     private Trainable trainable = Trainable.NONE;
@@ -86,6 +95,9 @@ public final class DecoderModel implements AutoCloseable {
             inv[i] = (float) Math.pow(config.ropeFreqBase(), -2.0 * i / config.headSize());
         }
         this.inverseFrequencies = manager.create(inv);
+        this.attentionScale = manager.create((float) (1 / Math.sqrt(config.headSize())));
+        this.rmsEpsilon = manager.create(config.rmsEpsilon());
+        this.minusOne = manager.create(-1f);
     }
 
     /**
@@ -187,7 +199,7 @@ public final class DecoderModel implements AutoCloseable {
             for (int i = 0; i < ggmlShape.length; i++) {
                 torch[i] = ggmlShape[ggmlShape.length - 1 - i];
             }
-            NDArray a = manager.create(values, new Shape(torch));
+            NDArray a = inLibtorchMemory(manager.create(values, new Shape(torch)));
             a.setName(name);
             into.put(name, a);
             return true;
@@ -254,6 +266,7 @@ public final class DecoderModel implements AutoCloseable {
             }
         }
         this.loraConfig = config;
+        this.loraScale = manager.create(config.scale());
         setTrainable(trainable);
     }
 
@@ -287,6 +300,7 @@ public final class DecoderModel implements AutoCloseable {
             putLora(e.getKey(), a, b, config.rank());
         }
         this.loraConfig = config;
+        this.loraScale = manager.create(config.scale());
         setTrainable(trainable);
     }
 
@@ -369,9 +383,9 @@ public final class DecoderModel implements AutoCloseable {
     private void putLora(String name, float[] a, float[] b, int rank) {
         long out = weights.get(name).getShape().get(0);
         long in = weights.get(name).getShape().get(1);
-        NDArray na = manager.create(a, new Shape(rank, in));
+        NDArray na = inLibtorchMemory(manager.create(a, new Shape(rank, in)));
         na.setName(name + ".lora_a");
-        NDArray nb = manager.create(b, new Shape(out, rank));
+        NDArray nb = inLibtorchMemory(manager.create(b, new Shape(out, rank)));
         nb.setName(name + ".lora_b");
         lora.put(name, new LoraWeights(na, nb));
     }
@@ -384,6 +398,10 @@ public final class DecoderModel implements AutoCloseable {
         }
         lora.clear();
         loraConfig = null;
+        if (loraScale != null) {
+            loraScale.close();
+            loraScale = null;
+        }
     }
 
     /** @return the LoRA settings, if an adapter is present */
@@ -547,6 +565,17 @@ public final class DecoderModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A copy of {@code a} in memory that libtorch allocated (aligned the same way in every run), {@code a} closed. DJL
+     * creates an array from Java values over a direct buffer that the array only borrows; weights and adapter
+     * matrices live long and go into every matrix product, so they are moved into libtorch's own memory once.
+     */
+    private static NDArray inLibtorchMemory(NDArray a) {
+        NDArray copy = a.duplicate();
+        a.close();
+        return copy;
+    }
+
     private static NDArray own(NDArray a, NDManager m) {
         a.attach(m);
         return a;
@@ -603,7 +632,7 @@ public final class DecoderModel implements AutoCloseable {
         NDArray q5 = q.transpose(0, 2, 1, 3).reshape(batch, kvHeads, group, seq, d);
         NDArray k5 = k.transpose(0, 2, 3, 1).expandDims(2); // [b, kv, 1, d, seq]
         NDArray v5 = v.transpose(0, 2, 1, 3).expandDims(2); // [b, kv, 1, seq, d]
-        NDArray scores = q5.matMul(k5).mul((float) (1 / Math.sqrt(d))).add(bias);
+        NDArray scores = q5.matMul(k5).mul(attentionScale).add(bias);
         NDArray attended = scores.softmax(-1).matMul(v5) // [b, kv, group, seq, d]
                 .reshape(batch, heads, seq, d).transpose(0, 2, 1, 3).reshape(batch, seq, heads * d);
         NDArray x1 = x.add(project(attended, LoraTarget.O, layer, training));
@@ -616,7 +645,7 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(config.rmsEpsilon()).sqrt().pow(-1f);
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(rmsEpsilon).sqrt().pow(minusOne);
         return x.mul(inv).mul(weight);
     }
 
@@ -636,7 +665,7 @@ public final class DecoderModel implements AutoCloseable {
         }
         NDArray down = Linear.linear(in, adapter.a()).singletonOrThrow();
         NDArray delta = Linear.linear(down, adapter.b()).singletonOrThrow();
-        return y.add(delta.mul(loraConfig.scale()));
+        return y.add(delta.mul(loraScale));
     }
 
     /** Rotates [batch, seq, heads, d] as llama.cpp's {@code ggml_rope_ext} does in this model's style. */

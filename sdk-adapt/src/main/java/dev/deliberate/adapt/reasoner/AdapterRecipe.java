@@ -84,14 +84,12 @@ public record AdapterRecipe(ReasonerRecipe base, QuantityTask task, long dataSee
                 .schedule(LearningRateSchedule.COSINE).batchSize(batch)
                 .maxSequenceLength(ReasonerRecipe.MAX_SEQUENCE).budget(TrainingBudget.steps(steps)).seed(dataSeed)
                 .build();
-        ReasonerRecipe.onceMoreIfDiverged(() -> {
-            try (Trainer trainer = Trainer.open(baseGguf, config)) {
-                trainer.train(ReasonerRecipe.trainingSet(dataset().train()), Optional.empty(), Checkpointing.none(),
-                        ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
-                trainer.model().toLoraAdapter(LoraProvenance.of(trainer.baseSha256(),
-                        Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION))).write(out);
-            }
-        });
+        try (Trainer trainer = Trainer.open(baseGguf, config)) {
+            trainer.train(ReasonerRecipe.trainingSet(dataset().train()), Optional.empty(), Checkpointing.none(),
+                    ReasonerRecipe.logEvery(base.spec().name() + " LoRA for '" + task.id() + "'", steps));
+            trainer.model().toLoraAdapter(LoraProvenance.of(trainer.baseSha256(),
+                    Map.of("recipe", toString(), "trainer", ReasonerRecipe.TRAINER_VERSION))).write(out);
+        }
         LOG.info("adapted {} to '{}' in {} s", base.spec().name(), task.id(),
                 (System.nanoTime() - started) / 1_000_000_000);
     }

@@ -357,7 +357,9 @@ public final class Trainer implements AutoCloseable {
                     NDArray logits = model.logits(t.ids(), ForwardMode.TRAINING);
                     NDArray nll = negativeLogLikelihood(logits, t);
                     lossSum += nll.getFloat();
-                    collector.backward(nll.div((float) trained));
+                    // the divisor as an array of this micro-batch's manager, alive until the backward pass is
+                    // done (not nll.div(float): see DecoderModel on DJL's temporary scalars)
+                    collector.backward(nll.div(work.create((float) trained)));
                 }
             }
         }
