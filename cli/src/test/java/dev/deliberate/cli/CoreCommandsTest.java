@@ -98,6 +98,6 @@ class CoreCommandsTest extends InProcessCli {
     @Test
     void unknownPresetIsAUsageError() {
         assertEquals(2, run("testmodel", "--preset", "huge", "--out", dir.resolve("x.gguf").toString()));
-        assertTrue(err().contains("'huge' is not a preset; use tiny or bench"), err());
+        assertTrue(err().contains("'huge' is not a preset; use one of tiny, bench, small_q4_k_m"), err());
     }
 }

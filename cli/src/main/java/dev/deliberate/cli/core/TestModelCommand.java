@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
         })
 public final class TestModelCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", required = true, converter = PresetConverter.class, paramLabel = "tiny|bench",
-            description = "tiny (0.6 MB, for tests) or bench (246M parameters, Q8_0, 262 MB, for benchmarks).")
+    @Option(names = "--preset", required = true, converter = PresetConverter.class,
+            paramLabel = "tiny|bench|small_q4_k_m",
+            description = "tiny (0.6 MB, for tests), bench (246M parameters, Q8_0, 262 MB, for benchmarks) or"
+                    + " small_q4_k_m (1.1 MB, the tensor types of a published Q4_K_M file).")
     TestModelPreset preset;
 
     @Option(names = "--seed", defaultValue = "" + TestModelGenerator.DEFAULT_SEED,
@@ -80,7 +82,9 @@ public final class TestModelCommand implements Callable<Integer> {
                     return p;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a preset; use tiny or bench");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a preset; use one of "
+                    + java.util.Arrays.stream(TestModelPreset.values()).map(p -> p.name().toLowerCase(Locale.ROOT))
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 }
