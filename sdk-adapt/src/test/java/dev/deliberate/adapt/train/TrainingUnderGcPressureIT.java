@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code mul(float)}, {@code pow(float)}, ...) wrap the number in a temporary array over a direct buffer and close it
  * after the operation; autograd kept that array for the backward pass, and once a collection freed the buffer the
  * gradients were computed from freed memory. A full test run collected often enough to hit it about one time in
- * three; with a thread that collects every millisecond, as here, every one of ten LoRA runs diverged at its first
- * step (loss 6.52, gradient norm NaN or infinite) before the fix.
+ * three; with a thread that collects every millisecond, as here, every one of ten LoRA runs diverged within its
+ * first three steps (finite loss, gradient norm NaN or infinite) before the fix, and this test failed every time.
  */
 class TrainingUnderGcPressureIT {
 
