@@ -77,9 +77,10 @@ public final class DecoderModel implements AutoCloseable {
     private final NDArray attentionScale;
     private final NDArray rmsEpsilon;
     private final NDArray minusOne;
-    private NDArray loraScale;
     private final Map<String, LoraWeights> lora = new LinkedHashMap<>();
     private LoraConfig loraConfig;
+    /** {@code loraConfig.scale()} as an array (see above); present exactly when an adapter is. */
+    private NDArray loraScale;
     private Trainable trainable = Trainable.NONE;
 
     private DecoderModel(ModelConfig config, String source, NDManager manager, Map<String, NDArray> weights) {
@@ -199,7 +200,7 @@ public final class DecoderModel implements AutoCloseable {
             for (int i = 0; i < ggmlShape.length; i++) {
                 torch[i] = ggmlShape[ggmlShape.length - 1 - i];
             }
-            NDArray a = inLibtorchMemory(manager.create(values, new Shape(torch)));
+            NDArray a = manager.create(values, new Shape(torch));
             a.setName(name);
             into.put(name, a);
             return true;
@@ -265,9 +266,7 @@ public final class DecoderModel implements AutoCloseable {
                 putLora(name, a, new float[out * config.rank()], config.rank());
             }
         }
-        this.loraConfig = config;
-        this.loraScale = manager.create(config.scale());
-        setTrainable(trainable);
+        useLora(config);
     }
 
     /**
@@ -299,9 +298,7 @@ public final class DecoderModel implements AutoCloseable {
             }
             putLora(e.getKey(), a, b, config.rank());
         }
-        this.loraConfig = config;
-        this.loraScale = manager.create(config.scale());
-        setTrainable(trainable);
+        useLora(config);
     }
 
     /**
@@ -383,11 +380,18 @@ public final class DecoderModel implements AutoCloseable {
     private void putLora(String name, float[] a, float[] b, int rank) {
         long out = weights.get(name).getShape().get(0);
         long in = weights.get(name).getShape().get(1);
-        NDArray na = inLibtorchMemory(manager.create(a, new Shape(rank, in)));
+        NDArray na = manager.create(a, new Shape(rank, in));
         na.setName(name + ".lora_a");
-        NDArray nb = inLibtorchMemory(manager.create(b, new Shape(out, rank)));
+        NDArray nb = manager.create(b, new Shape(out, rank));
         nb.setName(name + ".lora_b");
         lora.put(name, new LoraWeights(na, nb));
+    }
+
+    /** Records the settings of the adapter just put in place. */
+    private void useLora(LoraConfig config) {
+        this.loraConfig = config;
+        this.loraScale = manager.create(config.scale());
+        setTrainable(trainable);
     }
 
     /** Removes the LoRA adapter, if any, and frees its arrays. */
@@ -563,17 +567,6 @@ public final class DecoderModel implements AutoCloseable {
                 work.close();
             }
         }
-    }
-
-    /**
-     * A copy of {@code a} in memory that libtorch allocated (aligned the same way in every run), {@code a} closed. DJL
-     * creates an array from Java values over a direct buffer that the array only borrows; weights and adapter
-     * matrices live long and go into every matrix product, so they are moved into libtorch's own memory once.
-     */
-    private static NDArray inLibtorchMemory(NDArray a) {
-        NDArray copy = a.duplicate();
-        a.close();
-        return copy;
     }
 
     private static NDArray own(NDArray a, NDManager m) {
