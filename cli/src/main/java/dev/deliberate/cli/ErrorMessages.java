@@ -18,6 +18,27 @@ final class ErrorMessages {
 
     private ErrorMessages() {}
 
+    /**
+     * Prints the one line for {@code e} ("deliberate: ..."; a hint to use {@code --debug} for unexpected errors, or
+     * the stack trace when {@code debug}) and returns the exit code: 2 for bad arguments, else 1.
+     */
+    static int report(Exception e, java.io.PrintWriter err, boolean debug) {
+        if (e instanceof dev.deliberate.core.DeliberateException || e instanceof java.io.IOException
+                || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException) {
+            err.println("deliberate: " + describe(e instanceof java.io.UncheckedIOException u ? u.getCause() : e));
+        } else {
+            err.println("deliberate: unexpected error: " + e);
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        } else if (!(e instanceof dev.deliberate.core.DeliberateException) && !(e instanceof java.io.IOException)
+                && !(e instanceof java.io.UncheckedIOException)) {
+            err.println("(run again with --debug for details)");
+        }
+        err.flush();
+        return e instanceof IllegalArgumentException ? 2 : 1;
+    }
+
     /** The message for {@code e}, without the "deliberate: " prefix. */
     static String describe(Throwable e) {
         if (e instanceof FileSystemException f) {

@@ -45,6 +45,10 @@ public final class Main extends RootCommand {
      * the command line win.
      */
     static int execute(java.util.Map<String, String> env, String... args) {
+        java.util.Optional<Integer> plain = EntryPoint.runPlain(args);
+        if (plain.isPresent()) {
+            return plain.get();
+        }
         dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
         CommandLine cli;
         try {
@@ -82,36 +86,18 @@ public final class Main extends RootCommand {
         return cli.execute(args);
     }
 
+    /** As {@link EntryPoint#main}, which the jar names as its main class. */
     public static void main(String[] args) {
-        int code = execute(args);
-        System.out.flush();
-        System.err.flush();
-        // The native inference runtime may keep non-daemon threads alive; the CLI is done, so end the process.
-        Runtime.getRuntime().halt(code);
+        EntryPoint.main(args);
     }
 
     /**
      * One clear line for expected failures (bad arguments, bad files), the stack trace only with {@code --debug}.
      */
     private static int handleError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
         boolean debug = parsed.hasMatchedOption("--debug")
                 || (parsed.subcommand() != null && deepHasDebug(parsed));
-        if (e instanceof DeliberateException || e instanceof java.io.IOException
-                || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException) {
-            err.println("deliberate: " + ErrorMessages.describe(e instanceof java.io.UncheckedIOException u
-                    ? u.getCause() : e));
-        } else {
-            err.println("deliberate: unexpected error: " + e);
-        }
-        if (debug) {
-            e.printStackTrace(err);
-        } else if (!(e instanceof DeliberateException) && !(e instanceof java.io.IOException)
-                && !(e instanceof java.io.UncheckedIOException)) {
-            err.println("(run again with --debug for details)");
-        }
-        err.flush();
-        return e instanceof IllegalArgumentException ? 2 : 1;
+        return ErrorMessages.report(e, cli.getErr(), debug);
     }
 
     private static boolean deepHasDebug(CommandLine.ParseResult parsed) {

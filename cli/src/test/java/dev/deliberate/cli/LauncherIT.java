@@ -95,7 +95,9 @@ class LauncherIT {
         assertScanOutput(launch(Map.of("DELIBERATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
                 "dicom", "scan", scanDir.toString()));
         String loaded = Files.readString(log);
-        assertTrue(loaded.contains("dev.deliberate.cli.dicom.ScanCommand source: shared objects file"), loaded);
+        assertTrue(loaded.contains("dev.deliberate.cli.dicom.ScanRequest source: shared objects file"), loaded);
+        // a plain scan never loads picocli (whose classes no archive can hold, and whose model costs ~80 ms cold)
+        assertFalse(loaded.contains("picocli."), "picocli loaded for a plain scan");
         assertTrue(loaded.contains("dev.deliberate.medical.dicom.DicomReader source: shared objects file"), loaded);
     }
 

@@ -13,6 +13,12 @@ import java.nio.file.StandardOpenOption;
  */
 final class ByteInput implements Closeable {
     private static final int WINDOW = 16 * 1024;
+    /**
+     * "No tag" for the {@code tag} parameters, which only name the element in an error. A long outside the int range,
+     * so that every int (also 0xFFFFFFFF) is a tag; an int rather than an {@code Integer} because boxing a tag on
+     * every read cost about a tenth of a cold header scan.
+     */
+    static final long NO_TAG = Long.MIN_VALUE;
 
     private final FileChannel channel;
     /** The file named in errors (the source, also when the bytes come from an inflated copy). */
@@ -112,15 +118,20 @@ final class ByteInput implements Closeable {
         };
     }
 
+    private static Integer boxed(long tag) {
+        return tag == NO_TAG ? null : (int) tag;
+    }
+
     long remaining() {
         return length - pos;
     }
 
     /** Makes bytes [pos, pos+n) available in buf; fails with a typed error when the data ends first. */
-    private int need(int n, Integer tag) throws IOException {
+    private int need(int n, long tag) throws IOException {
         if (pos + n > length || pos < 0) {
             throw new DicomParseException("data ends after " + length + " bytes while " + n
-                    + " more were expected" + (inflated ? " (offset in the inflated dataset)" : ""), file, pos, tag);
+                    + " more were expected" + (inflated ? " (offset in the inflated dataset)" : ""), file, pos,
+                    boxed(tag));
         }
         if (channel == null) {
             return (int) pos;
@@ -142,26 +153,39 @@ final class ByteInput implements Closeable {
             }
             bufLen = bb.position();
             if (bufLen < n) {
-                throw new DicomParseException("file shrank while being read", file, pos, tag);
+                throw new DicomParseException("file shrank while being read", file, pos, boxed(tag));
             }
         }
         return (int) (pos - bufStart);
     }
 
-    int u8(Integer tag) throws IOException {
+    /**
+     * Makes the {@code n} bytes at pos available in {@link #window()} without moving, and returns the index of the
+     * first; the index holds until the next call on this input.
+     */
+    int ahead(int n) throws IOException {
+        return need(n, NO_TAG);
+    }
+
+    /** The buffer {@link #ahead} indexes into. */
+    byte[] window() {
+        return buf;
+    }
+
+    int u8(long tag) throws IOException {
         int i = need(1, tag);
         pos++;
         return buf[i] & 0xFF;
     }
 
-    int u16(boolean bigEndian, Integer tag) throws IOException {
+    int u16(boolean bigEndian, long tag) throws IOException {
         int i = need(2, tag);
         pos += 2;
         return bigEndian ? (buf[i] & 0xFF) << 8 | (buf[i + 1] & 0xFF) : (buf[i] & 0xFF) | (buf[i + 1] & 0xFF) << 8;
     }
 
     /** Unsigned 32-bit value as a long. */
-    long u32(boolean bigEndian, Integer tag) throws IOException {
+    long u32(boolean bigEndian, long tag) throws IOException {
         int i = need(4, tag);
         pos += 4;
         long v = bigEndian
@@ -177,12 +201,12 @@ final class ByteInput implements Closeable {
         }
         long save = pos;
         pos = at;
-        int i = need(1, null);
+        int i = need(1, NO_TAG);
         pos = save;
         return buf[i] & 0xFF;
     }
 
-    byte[] bytes(int n, Integer tag) throws IOException {
+    byte[] bytes(int n, long tag) throws IOException {
         if (pos + n > length) {
             need(n, tag); // throws
         }
@@ -198,7 +222,7 @@ final class ByteInput implements Closeable {
             while (bb.hasRemaining()) {
                 int r = channel.read(bb, at);
                 if (r < 0) {
-                    throw new DicomParseException("file shrank while being read", file, at, tag);
+                    throw new DicomParseException("file shrank while being read", file, at, boxed(tag));
                 }
                 at += r;
             }

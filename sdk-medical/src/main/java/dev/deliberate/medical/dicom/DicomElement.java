@@ -17,7 +17,8 @@ import java.util.Optional;
  * header costs no decoding of values nobody looks at.
  */
 public final class DicomElement {
-    private final int tag;
+    /** Package-private: read directly where datasets are built, once per element. */
+    final int tag;
     private final VR vr;
     private final Object value;
     private final SpecificCharacterSet charset;
@@ -390,6 +391,37 @@ public final class DicomElement {
         return List.of();
     }
 
+    /**
+     * {@code strings().get(0)} for a VR whose text is never in the specific character set (UI, CS, DA...), straight
+     * from the bytes: no copy of the whole value, no list. A header scan asks for a few of these per file.
+     */
+    private Optional<String> firstAsciiValue(byte[] b) {
+        int end = b.length;
+        while (end > 0 && (b[end - 1] == ' ' || b[end - 1] == 0)) {
+            end--;
+        }
+        if (end == 0) {
+            return Optional.empty();
+        }
+        if (!vr.isMultiValued()) {
+            return Optional.of(new String(b, 0, end, StandardCharsets.ISO_8859_1));
+        }
+        int cut = 0;
+        while (cut < end && b[cut] != '\\') {
+            cut++;
+        }
+        while (cut > 0 && (b[cut - 1] == ' ' || b[cut - 1] == 0)) {
+            cut--;
+        }
+        int from = 0;
+        if (vr != VR.UI) { // as strings(): other values lose leading white space too
+            while (from < cut && Character.isWhitespace((char) (b[from] & 0xFF))) {
+                from++;
+            }
+        }
+        return Optional.of(new String(b, from, cut - from, StandardCharsets.ISO_8859_1));
+    }
+
     private static String stripTrailing(String s) {
         int e = s.length();
         while (e > 0 && (s.charAt(e - 1) == ' ' || s.charAt(e - 1) == '\0')) {
@@ -400,6 +432,9 @@ public final class DicomElement {
 
     /** The first value as a string. */
     public Optional<String> string() {
+        if (value instanceof byte[] b && vr.isText() && !vr.usesSpecificCharacterSet()) {
+            return firstAsciiValue(b);
+        }
         List<String> s = strings();
         return s.isEmpty() ? Optional.empty() : Optional.of(s.get(0));
     }

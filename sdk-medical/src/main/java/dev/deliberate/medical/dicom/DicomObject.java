@@ -445,7 +445,8 @@ public final class DicomObject implements Iterable<DicomElement> {
         DicomElement[] a = list.toArray(new DicomElement[0]);
         boolean sorted = true;
         for (int i = 1; i < a.length; i++) {
-            if (Integer.compareUnsigned(a[i - 1].tag(), a[i].tag()) >= 0) {
+            // unsigned order without a call per element (this runs once per dataset read)
+            if ((a[i - 1].tag ^ Integer.MIN_VALUE) >= (a[i].tag ^ Integer.MIN_VALUE)) {
                 sorted = false;
                 break;
             }

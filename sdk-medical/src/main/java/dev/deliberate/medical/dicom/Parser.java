@@ -22,7 +22,11 @@ final class Parser {
 
     private ByteInput in;
     private final DicomReadOptions opt;
-    private final DataDictionary dict = DataDictionary.standard();
+    /**
+     * Asked for only when the data needs it (implicit VR, UN values, signed pixels): explicit VR data never does, and
+     * loading the dictionary is about 50 ms of a cold start.
+     */
+    private DataDictionary dict;
     private boolean explicit;
     private boolean bigEndian;
     private long elementCount;
@@ -31,6 +35,13 @@ final class Parser {
     Parser(ByteInput in, DicomReadOptions opt) {
         this.in = in;
         this.opt = opt;
+    }
+
+    private DataDictionary dict() {
+        if (dict == null) {
+            dict = DataDictionary.standard();
+        }
+        return dict;
     }
 
     private DicomParseException error(String reason, long offset, Integer tag) {
@@ -120,7 +131,7 @@ final class Parser {
     }
 
     private static boolean isVR(int a, int b) {
-        return a >= 0 && b >= 0 && VR.fromCode(a << 8 | b).isPresent();
+        return a >= 0 && b >= 0 && VR.byCode(a << 8 | b) != null;
     }
 
     /** Guesses the transfer syntax of a dataset from its first element, as pydicom and DCMTK do. */
@@ -354,12 +365,17 @@ final class Parser {
         for (int i = 0; i < list.size(); i++) {
             DicomElement e = list.get(i);
             if (e.vr() == VR.US && !Tag.isPrivate(e.tag())) {
-                java.util.Optional<DictionaryEntry> d = dict.entry(e.tag());
+                java.util.Optional<DictionaryEntry> d = dict().entry(e.tag());
                 if (d.isPresent() && d.get().vrs().contains(VR.SS)) {
                     list.set(i, e.withVR(VR.SS));
                 }
             }
         }
+    }
+
+    /** The 16-bit value at {@code i} in the dataset's byte order. */
+    private int u16(byte[] w, int i) {
+        return bigEndian ? (w[i] & 0xFF) << 8 | (w[i + 1] & 0xFF) : (w[i] & 0xFF) | (w[i + 1] & 0xFF) << 8;
     }
 
     /** Reads one element; null for an item delimiter (or a stray one that is skipped). */
@@ -368,8 +384,22 @@ final class Parser {
         if (++elementCount > opt.maxElements()) {
             throw error("more than " + opt.maxElements() + " elements", start, null);
         }
-        int group = in.u16(bigEndian, null);
-        int element = in.u16(bigEndian, null);
+        // Every element header is at least 8 bytes. When they are there, read them from the input's window at once
+        // rather than through one bounds-checked call per field: the header is most of a cold header scan's work.
+        // Shorter input takes the field-by-field path, which reports exactly where the data ends.
+        int at = -1;
+        int group;
+        int element;
+        if (in.remaining() >= 8) {
+            at = in.ahead(8);
+            byte[] w = in.window();
+            group = u16(w, at);
+            element = u16(w, at + 2);
+            in.pos += 4;
+        } else {
+            group = in.u16(bigEndian, ByteInput.NO_TAG);
+            element = in.u16(bigEndian, ByteInput.NO_TAG);
+        }
         int tag = group << 16 | element;
         if (group == 0xFFFE) {
             long len = in.u32(bigEndian, tag);
@@ -394,21 +424,37 @@ final class Parser {
         VR vr;
         long len;
         if (explicit) {
-            int a = in.u8(tag);
-            int b = in.u8(tag);
-            java.util.Optional<VR> v = VR.fromCode(a << 8 | b);
-            if (v.isEmpty()) {
+            int a;
+            int b;
+            if (at >= 0) {
+                a = in.window()[at + 4] & 0xFF;
+                b = in.window()[at + 5] & 0xFF;
+                in.pos += 2;
+            } else {
+                a = in.u8(tag);
+                b = in.u8(tag);
+            }
+            vr = VR.byCode(a << 8 | b);
+            if (vr == null) {
                 throw error(String.format("invalid VR bytes 0x%02X 0x%02X", a, b), start + 4, tag);
             }
-            vr = v.get();
             if (vr.hasLongHeader()) {
                 in.u16(bigEndian, tag);
                 len = in.u32(bigEndian, tag);
+            } else if (at >= 0) {
+                len = u16(in.window(), at + 6);
+                in.pos += 2;
             } else {
                 len = in.u16(bigEndian, tag);
             }
         } else {
-            len = in.u32(bigEndian, tag);
+            if (at >= 0) {
+                byte[] w = in.window();
+                len = (long) u16(w, bigEndian ? at + 4 : at + 6) << 16 | u16(w, bigEndian ? at + 6 : at + 4);
+                in.pos += 4;
+            } else {
+                len = in.u32(bigEndian, tag);
+            }
             vr = implicitVR(tag, siblings);
         }
         if (len == UNDEFINED) {
@@ -472,7 +518,7 @@ final class Parser {
         if (Tag.isPrivate(tag) || (tag & 0xFFFF) == 0 || (tag >>> 16) < 0x0008) {
             return null;
         }
-        java.util.Optional<DictionaryEntry> entry = dict.entry(tag);
+        java.util.Optional<DictionaryEntry> entry = dict().entry(tag);
         if (entry.isEmpty() || entry.get().vrs().isEmpty() || entry.get().vrs().size() > 1) {
             return null; // unknown, or ambiguous (US or SS, OB or OW): keep what the data says
         }
@@ -523,18 +569,18 @@ final class Parser {
             if (Tag.isPrivateCreator(tag)) {
                 return VR.LO;
             }
-            if (dict.hasPrivateDictionaries()) {
+            if (dict().hasPrivateDictionaries()) {
                 int creatorTag = (tag & 0xFFFF0000) | ((tag >>> 8) & 0xFF);
                 for (int i = siblings.size() - 1; i >= 0; i--) {
                     if (siblings.get(i).tag() == creatorTag) {
                         String creator = siblings.get(i).string().orElse("");
-                        return dict.privateEntry(creator, tag).map(DictionaryEntry::implicitVR).orElse(VR.UN);
+                        return dict().privateEntry(creator, tag).map(DictionaryEntry::implicitVR).orElse(VR.UN);
                     }
                 }
             }
             return VR.UN;
         }
-        return dict.vr(tag).orElse(VR.UN);
+        return dict().vr(tag).orElse(VR.UN);
     }
 
     private Sequence readSequence(int tag, long len, int depth, SpecificCharacterSet cs, boolean implicitItems)

@@ -27,6 +27,8 @@ public final class SpecificCharacterSet {
     public static final SpecificCharacterSet DEFAULT = new SpecificCharacterSet(List.of());
 
     private static final Map<List<String>, SpecificCharacterSet> CACHE = new ConcurrentHashMap<>();
+    /** Single terms exactly as read, to their set: a shortcut past {@link #normalised}. */
+    private static final Map<String, SpecificCharacterSet> BY_SINGLE_TERM = new ConcurrentHashMap<>();
 
     /** A coded character set that may be designated into G0 or G1. */
     private enum Code {
@@ -130,6 +132,20 @@ public final class SpecificCharacterSet {
      * @param terms the values, e.g. {@code ["", "ISO 2022 IR 87"]} or {@code ["ISO_IR 192"]}; empty for the default
      */
     public static SpecificCharacterSet of(List<String> terms) {
+        if (terms.size() == 1) { // nearly every dataset: one term, spelled as before; no normalising per read
+            SpecificCharacterSet seen = BY_SINGLE_TERM.get(Objects.requireNonNull(terms.get(0), "term"));
+            if (seen != null) {
+                return seen;
+            }
+        }
+        SpecificCharacterSet set = normalised(terms);
+        if (terms.size() == 1 && BY_SINGLE_TERM.size() < 64) { // bounded: the terms come from the data
+            BY_SINGLE_TERM.putIfAbsent(terms.get(0), set);
+        }
+        return set;
+    }
+
+    private static SpecificCharacterSet normalised(List<String> terms) {
         List<String> key = new ArrayList<>(terms.size());
         for (String t : terms) {
             key.add(Objects.requireNonNull(t, "term").strip().toUpperCase(Locale.ROOT));

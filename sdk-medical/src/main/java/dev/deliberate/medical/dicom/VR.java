@@ -116,6 +116,11 @@ public enum VR {
         return code < 0 || code > 0xFFFF ? Optional.empty() : Optional.ofNullable(BY_CODE[code]);
     }
 
+    /** As {@link #fromCode}, null for no VR: for the parser's per-element path, which allocates nothing. */
+    static VR byCode(int code) {
+        return code < 0 || code > 0xFFFF ? null : BY_CODE[code];
+    }
+
     /** Looks up a VR by its two-letter name; empty for anything else. */
     public static Optional<VR> fromName(String name) {
         if (name == null || name.length() != 2) {

@@ -25,6 +25,31 @@ class DicomObjectTest {
         assertEquals(2, ds.toBuilder().remove(Tags.Modality).build().size());
     }
 
+    /** string() reads the first value of ASCII-only VRs straight from the bytes; it must equal strings()'s first. */
+    @Test
+    void firstValueShortcutAgreesWithAllValues() {
+        java.util.Random random = new java.util.Random(7);
+        byte[] alphabet = {'1', '.', 'A', ' ', 0, '\\', '\t', '\n', (byte) 0xA0, (byte) 0xE9, '-', '^'};
+        int checked = 0;
+        for (VR vr : VR.values()) {
+            if (!vr.isText() || vr.usesSpecificCharacterSet()) {
+                continue;
+            }
+            for (int n = 0; n < 3000; n++) {
+                byte[] b = new byte[random.nextInt(9)];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = alphabet[random.nextInt(alphabet.length)];
+                }
+                DicomElement e = DicomElement.ofBytes(0x00080018, vr, b);
+                List<String> all = e.strings();
+                assertEquals(all.isEmpty() ? Optional.empty() : Optional.of(all.get(0)), e.string(),
+                        () -> vr + " " + java.util.Arrays.toString(b));
+                checked++;
+            }
+        }
+        assertTrue(checked > 10_000, "VRs checked: " + checked / 3000);
+    }
+
     @Test
     void typedGettersConvertAndReportBadValues() {
         DicomObject ds = DicomObject.builder()
