@@ -43,14 +43,20 @@ import java.util.stream.Stream;
  *       renamed before it is acknowledged) and once with {@code --durability ATOMIC_RENAME} (renamed, not fsynced:
  *       what storescp offers, which writes in place without fsync), {@code ./deliberate dicom send --quiet DIR}
  *       sending through the launcher as a user runs it (C1 only and an AppCDS archive for {@code dicom send}, made by
- *       an untimed first run), and the same with {@code DELIBERATE_NO_CDS=1} (a plain JVM, as before).
+ *       an untimed first run), the same with {@code DELIBERATE_NO_CDS=1} (a plain JVM, as before), and the
+ *       launcher with {@code --associations 2} (two associations at once; storescu has no such option).
  * </ul>
+ *
+ * The files and both receivers' folders are under {@code java.io.tmpdir}: on a shared virtual disk the write-back of
+ * 20-200 MB per round dominates and varies from round to round, so also run it with
+ * {@code -Djava.io.tmpdir=/dev/shm} (memory) to compare the protocol and process costs alone.
  *
  * For reference it also times the library alone: SDK SCU to SDK SCP inside this JVM, warmed up by one pass.
  *
  * The timed part is the sending command from start to exit (JVM or process start included); the receivers run for
  * the whole benchmark and each round's output folder is checked to hold every instance. Rounds alternate between the
- * two; the median of each is reported with the ratio DCMTK time / SDK time (above 1: the SDK is faster).
+ * variants, each round starting with another one, and every timed command starts after {@code sync}; the median of
+ * each is reported with the ratio DCMTK time / SDK time (above 1: the SDK is faster).
  *
  * <pre>
  * ./mvnw -q -B -pl cli,benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -102,31 +108,39 @@ public final class CStoreBench {
             List<Double> sdk = new ArrayList<>();
             List<Double> rename = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
+            List<Double> parallel = new ArrayList<>();
             // untimed: the launcher's first dicom send makes its class-data archive
             timed(work, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called", "SDKSCP",
                     "--port", String.valueOf(renamePort), files.toString()), false);
+            String rp = String.valueOf(renamePort);
+            List<Variant> variants = List.of(
+                    new Variant(dcmtk, List.of("storescu", "-aet", "BENCH", "-aec", "STORESCP", "+sd", "127.0.0.1",
+                            String.valueOf(dcmtkPort), files.toString()), false, dcmtkOut, "storescp"),
+                    new Variant(sdk, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called",
+                            "SDKSCP", "--port", String.valueOf(sdkPort), files.toString()), false, sdkOut,
+                            "deliberate dicom listen"),
+                    new Variant(rename, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called",
+                            "SDKSCP", "--port", rp, files.toString()), false, renameOut,
+                            "deliberate dicom listen --durability ATOMIC_RENAME"),
+                    new Variant(plain, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called",
+                            "SDKSCP", "--port", rp, files.toString()), true, renameOut,
+                            "deliberate dicom listen --durability ATOMIC_RENAME (plain JVM sender)"),
+                    new Variant(parallel, List.of(launcher, "dicom", "send", "--quiet", "--associations", "2",
+                            "--aet", "BENCH", "--called", "SDKSCP", "--port", rp, files.toString()), false,
+                            renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (2 associations)"));
             for (int r = 0; r < rounds; r++) {
-                clear(dcmtkOut);
-                clear(sdkOut);
-                clear(renameOut);
-                dcmtk.add(timed(work, List.of("storescu", "-aet", "BENCH", "-aec", "STORESCP", "+sd",
-                        "127.0.0.1", String.valueOf(dcmtkPort), files.toString()), false));
-                check(dcmtkOut, count, "storescp");
-                sdk.add(timed(work, List.of(launcher, "dicom", "send",
-                        "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port", String.valueOf(sdkPort),
-                        files.toString()), false));
-                check(sdkOut, count, "deliberate dicom listen");
-                rename.add(timed(work, List.of(launcher, "dicom", "send",
-                        "--quiet", "--aet", "BENCH", "--called", "SDKSCP", "--port", String.valueOf(renamePort),
-                        files.toString()), false));
-                check(renameOut, count, "deliberate dicom listen --durability ATOMIC_RENAME");
-                clear(renameOut);
-                plain.add(timed(work, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called",
-                        "SDKSCP", "--port", String.valueOf(renamePort), files.toString()), true));
-                check(renameOut, count, "deliberate dicom listen --durability ATOMIC_RENAME");
+                // each round starts with another variant, and every timed command starts after a sync: on a
+                // shared disk no command pays for the write-back of the one before it
+                for (int k = 0; k < variants.size(); k++) {
+                    Variant v = variants.get((r + k) % variants.size());
+                    clear(v.out());
+                    sync();
+                    v.times().add(timed(work, v.command(), v.plainJvm()));
+                    check(v.out(), count, v.who());
+                }
                 System.out.printf(Locale.ROOT, "  round %d: DCMTK %.3f s, SDK fsync %.3f s, SDK rename %.3f s,"
-                        + " SDK rename, plain JVM sender %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r), rename.get(r),
-                        plain.get(r));
+                        + " SDK rename, plain JVM sender %.3f s, SDK rename, 2 associations %.3f s%n", r + 1,
+                        dcmtk.get(r), sdk.get(r), rename.get(r), plain.get(r), parallel.get(r));
             }
             // the library without process start or JIT warm-up: one JVM, SCU and SCP warmed up by one pass
             List<Double> inProcess = new ArrayList<>();
@@ -138,6 +152,7 @@ public final class CStoreBench {
                         AeTitle.of("INPROC"), AssociationOptions.defaults());
                 for (int r = 0; r <= rounds; r++) {
                     clear(inOut);
+                    sync();
                     long t0 = System.nanoTime();
                     StoreScu.Summary sum = StoreScu.send(t, list, p -> { });
                     if (r > 0) {
@@ -160,11 +175,15 @@ public final class CStoreBench {
             double q = median(plain);
             System.out.printf(Locale.ROOT, "SDK   same, DELIBERATE_NO_CDS=1 (plain JVM):      %.3f s, %.0f files/s%n",
                     q, count / q);
+            double pa = median(parallel);
+            System.out.printf(Locale.ROOT, "SDK   same, --associations 2:                    %.3f s, %.0f files/s%n",
+                    pa, count / pa);
             double ip = median(inProcess);
             System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s%n",
                     ip, count / ip);
             System.out.printf(Locale.ROOT, "ratio DCMTK time / SDK time: %.2fx with fsync, %.2fx like for like"
-                    + " (storescp does not fsync either; above 1: SDK faster); load average %.1f%n", d / s, d / n,
+                    + " (storescp does not fsync either), %.2fx with --associations 2 (above 1: SDK faster);"
+                    + " load average %.1f%n", d / s, d / n, d / pa,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             stop(dcmtkScp);
@@ -205,6 +224,17 @@ public final class CStoreBench {
             total += Files.size(f);
         }
         return total;
+    }
+
+    /** One command to time, the list its times go to, and the folder its receiver writes. */
+    private record Variant(List<Double> times, List<String> command, boolean plainJvm, Path out, String who) {}
+
+    /** Writes back everything dirty (untimed), so that the next timed command starts from a clean page cache. */
+    private static void sync() throws Exception {
+        Process p = new ProcessBuilder("sync").inheritIO().start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("sync failed");
+        }
     }
 
     private static ProcessBuilder withNoDelay(ProcessBuilder pb) {

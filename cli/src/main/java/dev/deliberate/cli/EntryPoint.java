@@ -1,5 +1,6 @@
 package dev.deliberate.cli;
 
+import dev.deliberate.cli.dicom.DimseRuns;
 import dev.deliberate.cli.dicom.ScanRequest;
 import java.io.PrintWriter;
 import java.util.List;
@@ -7,8 +8,9 @@ import java.util.Optional;
 
 /**
  * The process entry point (the jar's main class). It names no picocli type, on purpose: the plain forms of the
- * start-up-bound {@code dicom scan} run from here without picocli being loaded at all (see {@link ScanRequest}); every
- * other command line goes to {@link Main}. A class that mentions picocli types makes the JVM load them when it links
+ * start-up-bound {@code dicom scan}, {@code dicom echo} and {@code dicom send} run from here without picocli being
+ * loaded at all (see {@link PlainArgs}, {@link ScanRequest}, {@link DimseRuns}); every other command line goes to
+ * {@link Main}. A class that mentions picocli types makes the JVM load them when it links
  * that class, which also opens every jar on the class path to find them: about 20 ms before {@code main} runs.
  */
 public final class EntryPoint {
@@ -26,22 +28,29 @@ public final class EntryPoint {
 
     /** The exit code of a command line this class runs itself; empty for one that needs picocli. */
     static Optional<Integer> runPlain(String[] args) {
-        if (args.length < 2 || !args[0].equals("dicom") || !args[1].equals("scan")) {
+        if (args.length < 2 || !args[0].equals("dicom")) {
             return Optional.empty();
         }
-        Optional<ScanRequest> scan = ScanRequest.parsePlain(List.of(args).subList(2, args.length));
-        if (scan.isEmpty()) {
+        List<String> rest = List.of(args).subList(2, args.length);
+        Optional<? extends PlainCommand> plain = switch (args[1]) {
+            case "scan" -> ScanRequest.parsePlain(rest);
+            case "echo" -> DimseRuns.plainEcho(rest);
+            case "send" -> DimseRuns.plainSend(rest);
+            default -> Optional.empty();
+        };
+        if (plain.isEmpty()) {
             return Optional.empty();
         }
         // the writers picocli would make: the default charset, flushed on every line
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         try {
-            return Optional.of(scan.get().run(out));
+            return Optional.of(plain.get().run(out, err));
         } catch (Exception e) {
             return Optional.of(ErrorMessages.report(e, err, false));
         } finally {
             out.flush();
+            err.flush();
         }
     }
 }

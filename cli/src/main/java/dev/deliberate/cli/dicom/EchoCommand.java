@@ -1,9 +1,5 @@
 package dev.deliberate.cli.dicom;
 
-import dev.deliberate.medical.net.Association;
-import dev.deliberate.medical.net.AssociationRequest;
-import dev.deliberate.medical.net.DimseStatus;
-import dev.deliberate.medical.net.PresentationContexts;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,15 +15,6 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long start = System.nanoTime();
-        AssociationRequest rq = AssociationRequest.of(target.callingAe(), target.calledAe(),
-                PresentationContexts.verification());
-        try (Association a = target.open(rq)) {
-            DimseStatus s = a.echo();
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            spec.commandLine().getOut().printf("C-ECHO %s: %s in %d ms%n", target.where(), s, ms);
-            spec.commandLine().getOut().flush();
-            return s.ok() ? 0 : 1;
-        }
+        return DimseRuns.echo(target, spec.commandLine().getOut());
     }
 }

@@ -2,6 +2,8 @@ package dev.deliberate.cli.dicom;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.deliberate.cli.PlainArgs;
+import dev.deliberate.cli.PlainCommand;
 import dev.deliberate.medical.dicom.DicomReadOptions;
 import dev.deliberate.medical.dicom.DicomScan;
 import java.io.IOException;
@@ -27,7 +29,7 @@ import java.util.Optional;
  * @param lenient    also read bare datasets and truncated files
  * @param listErrors also print each unreadable file with its error
  */
-public record ScanRequest(Path dir, int threads, boolean lenient, boolean listErrors) {
+public record ScanRequest(Path dir, int threads, boolean lenient, boolean listErrors) implements PlainCommand {
 
     /** The default thread count: one per available processor. */
     static final int DEFAULT_THREADS = Math.min(DicomScan.MAX_THREADS, Runtime.getRuntime().availableProcessors());
@@ -42,42 +44,38 @@ public record ScanRequest(Path dir, int threads, boolean lenient, boolean listEr
     }
 
     /**
-     * The request for the arguments after {@code dicom scan} when they are in a plain form: one folder that does not
-     * start with {@code -} or {@code @}, {@code --threads N} or {@code --threads=N} with N from 1 to 256 in plain
-     * decimal, {@code --lenient}, {@code --list-errors}, each at most once, in any order. Empty for anything else.
+     * The request for the arguments after {@code dicom scan} when they are in a plain form ({@link PlainArgs}): one
+     * folder, {@code --threads N} with N from 1 to 256 in plain decimal, {@code --lenient}, {@code --list-errors}.
+     * Empty for anything else.
      */
     public static Optional<ScanRequest> parsePlain(List<String> args) {
-        Path dir = null;
-        int threads = 0;
-        boolean lenient = false;
-        boolean listErrors = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--lenient") && !lenient) {
-                lenient = true;
-            } else if (a.equals("--list-errors") && !listErrors) {
-                listErrors = true;
-            } else if ((a.equals("--threads") || a.startsWith("--threads=")) && threads == 0) {
-                String v = a.equals("--threads") ? (++i < args.size() ? args.get(i) : "") : a.substring(10);
-                if (!v.matches("[1-9][0-9]{0,2}") || Integer.parseInt(v) > DicomScan.MAX_THREADS) {
-                    return Optional.empty(); // picocli's converter and message decide (it reads 010 as octal)
-                }
-                threads = Integer.parseInt(v);
-            } else if (dir == null && !a.isEmpty() && !a.startsWith("-") && !a.startsWith("@")) {
-                try {
-                    dir = Path.of(a);
-                } catch (InvalidPathException e) {
-                    return Optional.empty();
-                }
-            } else {
-                return Optional.empty();
-            }
+        Optional<PlainArgs.Parsed> parsed = PLAIN.parse(args);
+        if (parsed.isEmpty() || parsed.get().positionals().size() != 1) {
+            return Optional.empty();
         }
-        return dir == null ? Optional.empty()
-                : Optional.of(new ScanRequest(dir, threads == 0 ? DEFAULT_THREADS : threads, lenient, listErrors));
+        PlainArgs.Parsed p = parsed.get();
+        java.util.OptionalInt threads = p.number("--threads", 1, DicomScan.MAX_THREADS, DEFAULT_THREADS);
+        if (threads.isEmpty()) {
+            return Optional.empty(); // picocli's converter and message decide
+        }
+        try {
+            return Optional.of(new ScanRequest(Path.of(p.positionals().get(0)), threads.getAsInt(),
+                    p.flag("--lenient"), p.flag("--list-errors")));
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
+    private static final PlainArgs PLAIN = new PlainArgs(java.util.Set.of("--lenient", "--list-errors"),
+            java.util.Set.of("--threads"));
+
     /** Scans and prints the JSON line to {@code out}; returns the exit code (0: unreadable files are counted). */
+    @Override
+    public int run(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        return run(out);
+    }
+
+    /** As {@link #run(PrintWriter, PrintWriter)}: a scan prints nothing on standard error. */
     public int run(PrintWriter out) throws IOException, InterruptedException {
         DicomReadOptions read = DicomReadOptions.defaults();
         if (lenient) {

@@ -1,7 +1,6 @@
 package dev.deliberate.cli.dicom;
 
 import dev.deliberate.medical.net.StoreScu;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,30 +22,21 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines, only the summary.")
     boolean quiet;
 
+    @Option(names = "--associations", paramLabel = "N", description = "Associations at once, 1 to "
+            + StoreScu.MAX_ASSOCIATIONS + " (default: 1, one after the other like storescu). More pay off for many"
+            + " files when the SCP accepts them; extra ones it refuses are not an error.")
+    int associations = 1;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        List<Path> files = StoreScu.expand(paths);
-        long[] lastPrint = {System.nanoTime()};
-        StoreScu.Summary s = StoreScu.send(target.storeTarget(), files, p -> {
-                    if (!p.latest().ok()) {
-                        err.println("failed: " + p.latest().file() + ": " + p.latest().error().orElse("?"));
-                    }
-                    long now = System.nanoTime();
-                    if (!quiet && (now - lastPrint[0] > 1_000_000_000L || p.done() == p.total())) {
-                        lastPrint[0] = now;
-                        err.printf("sent %d/%d files, %.1f MB%n", p.done(), p.total(), p.bytes() / 1e6);
-                    }
-                    err.flush();
-                });
-        double secs = s.elapsedNanos() / 1e9;
-        out.printf("sent %d of %d files (%.1f MB) to %s in %.2f s, %d failed%n", s.stored(), files.size(),
-                s.bytes() / 1e6, target.where(), secs, s.failed());
-        out.flush();
-        return s.failed() == 0 ? 0 : 1;
+        if (associations < 1 || associations > StoreScu.MAX_ASSOCIATIONS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--associations must be between 1 and "
+                    + StoreScu.MAX_ASSOCIATIONS + ", got " + associations);
+        }
+        return DimseRuns.send(target, paths, quiet, associations, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 }

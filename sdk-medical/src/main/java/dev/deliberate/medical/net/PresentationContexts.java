@@ -119,9 +119,52 @@ public final class PresentationContexts {
         return out;
     }
 
-    /** How many contexts {@link #forPairs(List)} proposes for these pairs. */
-    static int count(List<List<String>> pairs) {
-        return proposals(pairs).size();
+    /**
+     * A group of files that grows one (SOP class, transfer syntax) pair at a time while the contexts
+     * {@link #forPairs(List)} would propose for it fit in one association. Each step costs the same however large
+     * the group is (recounting the whole group per file made sending N files cost N squared).
+     */
+    static final class Group {
+        private final Set<List<String>> proposed = new java.util.HashSet<>();
+        private final List<List<String>> pairs = new ArrayList<>();
+
+        Group() {
+            proposed.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
+        }
+
+        /** Adds the pair and returns true, or returns false (adding nothing) when the contexts would exceed 128. */
+        boolean add(List<String> pair) {
+            TransferSyntax ts = TransferSyntax.of(pair.get(1));
+            List<String> exact = List.of(pair.get(0), ts.uid());
+            List<String> fallback = null;
+            if (!ts.encapsulated()) {
+                List<String> fb = new ArrayList<>();
+                fb.add(pair.get(0));
+                fb.addAll(UNCOMPRESSED);
+                fallback = fb;
+            }
+            int more = (proposed.contains(exact) ? 0 : 1)
+                    + (fallback == null || proposed.contains(fallback) || fallback.equals(exact) ? 0 : 1);
+            if (proposed.size() + more > 128) {
+                return false;
+            }
+            proposed.add(exact);
+            if (fallback != null) {
+                proposed.add(fallback);
+            }
+            pairs.add(pair);
+            return true;
+        }
+
+        /** The pairs added, in order. */
+        List<List<String>> pairs() {
+            return pairs;
+        }
+
+        /** How many contexts {@link #forPairs(List)} proposes for the pairs added. */
+        int contexts() {
+            return proposed.size();
+        }
     }
 
     private static Set<List<String>> proposals(List<List<String>> pairs) {

@@ -1,0 +1,123 @@
+package dev.deliberate.cli.dicom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The plain forms of {@code dicom echo} and {@code dicom send} that the entry point runs without picocli must mean
+ * what picocli makes of them, for every argument list the plain reader accepts.
+ */
+class DimseRunsTest {
+
+    private static final List<String> WORDS = List.of("--aet", "ME", "--called", "PACS", "--host", "h.example",
+            "--port", "104", "--port=11112", "0", "65536", "0104", "--timeout", "5", "--quiet", "--associations",
+            "2", "17", "a.dcm", "dir", "--tls", "--trust-cert", "-h", "@args", "--", "");
+
+    /** Target fields as a comparable list, with the TLS options (which the plain form never sets). */
+    private static List<Object> fields(DimseTarget t) {
+        return List.of(t.calling, String.valueOf(t.called), t.host, t.port, t.timeoutSeconds, t.tls.tls,
+                t.tls.trustCerts, String.valueOf(t.tls.keyStore), String.valueOf(t.tls.trustStore));
+    }
+
+    private static Optional<List<Object>> picocliEcho(List<String> args) {
+        EchoCommand c = new EchoCommand();
+        try {
+            CommandLine.ParseResult r = new CommandLine(c).parseArgs(args.toArray(String[]::new));
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+                return Optional.empty();
+            }
+        } catch (CommandLine.ParameterException e) {
+            return Optional.empty();
+        }
+        return Optional.of(fields(c.target));
+    }
+
+    private static Optional<List<Object>> picocliSend(List<String> args) {
+        SendCommand c = new SendCommand();
+        try {
+            CommandLine.ParseResult r = new CommandLine(c).parseArgs(args.toArray(String[]::new));
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+                return Optional.empty();
+            }
+        } catch (CommandLine.ParameterException e) {
+            return Optional.empty();
+        }
+        List<Object> all = new ArrayList<>(fields(c.target));
+        all.addAll(List.of(c.paths, c.quiet, c.associations));
+        return Optional.of(all);
+    }
+
+    @Test
+    void plainEchoAndSendMeanWhatPicocliMakesOfThem() {
+        int plainEcho = 0;
+        int plainSend = 0;
+        int cases = 0;
+        List<List<String>> lists = new ArrayList<>();
+        // the required options first, then up to three more words in every order: about 20,000 lists each
+        for (List<String> head : List.of(List.of("--called", "PACS", "--port", "104"), List.of("--port=11112",
+                "--called", "X"), List.<String>of())) {
+            for (int n = 0; n <= 3; n++) {
+                int[] idx = new int[n];
+                do {
+                    List<String> a = new ArrayList<>(head);
+                    for (int i : idx) {
+                        a.add(WORDS.get(i));
+                    }
+                    lists.add(a);
+                } while (next(idx, WORDS.size()));
+            }
+        }
+        for (List<String> a : lists) {
+            cases++;
+            Optional<DimseTarget> echo = DimseRuns.echoTarget(a);
+            if (echo.isPresent()) {
+                plainEcho++;
+                assertEquals(picocliEcho(a), Optional.of(fields(echo.get())), () -> "echo " + a);
+            }
+            Optional<DimseRuns.SendArgs> send = DimseRuns.sendArgs(a);
+            if (send.isPresent()) {
+                plainSend++;
+                List<Object> all = new ArrayList<>(fields(send.get().target()));
+                all.addAll(List.of(send.get().paths(), send.get().quiet(), send.get().associations()));
+                if (send.get().associations() > 16) {
+                    throw new AssertionError("associations out of range accepted: " + a);
+                }
+                assertEquals(picocliSend(a), Optional.of(all), () -> "send " + a);
+            }
+        }
+        assertTrue(cases > 50_000, "cases " + cases);
+        assertTrue(plainEcho > 50 && plainSend > 5_000, "plain echo " + plainEcho + ", send " + plainSend);
+    }
+
+    @Test
+    void whatNeedsPicocliIsLeftToIt() {
+        for (List<String> a : List.<List<String>>of(List.of(), List.of("--called", "P"), List.of("--port", "104"),
+                List.of("--called", "P", "--port", "104", "--tls"), List.of("--called", "P", "--port", "0"),
+                List.of("--called", "P", "--port", "104", "--help"), List.of("--called", "-P", "--port", "104"),
+                List.of("--called", "P", "--port", "104", "--port", "105"), List.of("@file"))) {
+            assertEquals(Optional.empty(), DimseRuns.echoTarget(a), () -> "echo " + a);
+            List<String> withFile = new ArrayList<>(a);
+            withFile.add("f.dcm");
+            assertEquals(Optional.empty(), DimseRuns.sendArgs(withFile), () -> "send " + withFile);
+        }
+        assertEquals(Optional.empty(), DimseRuns.sendArgs(List.of("--called", "P", "--port", "104")), "no files");
+        assertEquals(Optional.empty(),
+                DimseRuns.sendArgs(List.of("--called", "P", "--port", "104", "--associations", "17", "f")));
+    }
+
+    private static boolean next(int[] idx, int base) {
+        for (int i = idx.length - 1; i >= 0; i--) {
+            if (++idx[i] < base) {
+                return true;
+            }
+            idx[i] = 0;
+        }
+        return false;
+    }
+}
