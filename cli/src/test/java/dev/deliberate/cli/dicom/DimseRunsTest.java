@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The plain forms of {@code dicom echo} and {@code dicom send} that the entry point runs without picocli must mean
@@ -27,25 +26,12 @@ class DimseRunsTest {
 
     private static Optional<List<Object>> picocliEcho(List<String> args) {
         EchoCommand c = new EchoCommand();
-        try {
-            CommandLine.ParseResult r = new CommandLine(c).parseArgs(args.toArray(String[]::new));
-            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
-                return Optional.empty();
-            }
-        } catch (CommandLine.ParameterException e) {
-            return Optional.empty();
-        }
-        return Optional.of(fields(c.target));
+        return PlainFormsCheck.picocliRuns(c, args) ? Optional.of(fields(c.target)) : Optional.empty();
     }
 
     private static Optional<List<Object>> picocliSend(List<String> args) {
         SendCommand c = new SendCommand();
-        try {
-            CommandLine.ParseResult r = new CommandLine(c).parseArgs(args.toArray(String[]::new));
-            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
-                return Optional.empty();
-            }
-        } catch (CommandLine.ParameterException e) {
+        if (!PlainFormsCheck.picocliRuns(c, args)) {
             return Optional.empty();
         }
         List<Object> all = new ArrayList<>(fields(c.target));
@@ -59,19 +45,10 @@ class DimseRunsTest {
         int plainSend = 0;
         int cases = 0;
         List<List<String>> lists = new ArrayList<>();
-        // the required options first, then up to three more words in every order: about 20,000 lists each
+        // the required options first, then up to three more words in every order: about 18,000 lists each
         for (List<String> head : List.of(List.of("--called", "PACS", "--port", "104"), List.of("--port=11112",
                 "--called", "X"), List.<String>of())) {
-            for (int n = 0; n <= 3; n++) {
-                int[] idx = new int[n];
-                do {
-                    List<String> a = new ArrayList<>(head);
-                    for (int i : idx) {
-                        a.add(WORDS.get(i));
-                    }
-                    lists.add(a);
-                } while (next(idx, WORDS.size()));
-            }
+            lists.addAll(PlainFormsCheck.lists(head, WORDS, 3));
         }
         for (List<String> a : lists) {
             cases++;
@@ -111,13 +88,4 @@ class DimseRunsTest {
                 DimseRuns.sendArgs(List.of("--called", "P", "--port", "104", "--associations", "17", "f")));
     }
 
-    private static boolean next(int[] idx, int base) {
-        for (int i = idx.length - 1; i >= 0; i--) {
-            if (++idx[i] < base) {
-                return true;
-            }
-            idx[i] = 0;
-        }
-        return false;
-    }
 }

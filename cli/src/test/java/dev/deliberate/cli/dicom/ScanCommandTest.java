@@ -3,11 +3,9 @@ package dev.deliberate.cli.dicom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@link ScanRequest#parsePlain} (the picocli-free path of {@code dicom scan}) must give what picocli gives for every
@@ -18,13 +16,7 @@ class ScanCommandTest {
     /** What picocli makes of the arguments: the fields it set, or empty when it rejects them or shows help. */
     private static Optional<ScanRequest> picocli(List<String> args) {
         ScanCommand c = new ScanCommand();
-        CommandLine cli = new CommandLine(c);
-        try {
-            CommandLine.ParseResult r = cli.parseArgs(args.toArray(String[]::new));
-            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
-                return Optional.empty();
-            }
-        } catch (CommandLine.ParameterException e) {
+        if (!PlainFormsCheck.picocliRuns(c, args)) {
             return Optional.empty();
         }
         if (c.threads < 1 || c.threads > 256) {
@@ -39,18 +31,7 @@ class ScanCommandTest {
                 "256", "257", "0", "010", "-1", "--", "-h", "--help", "-V", "@args", "--debug", "--lenient=true",
                 "--thread", "x", "");
         // every list of up to four of these words, in every order: about 245,000 cases
-        List<List<String>> cases = new ArrayList<>();
-        cases.add(List.of());
-        for (int n = 1; n <= 4; n++) {
-            int[] idx = new int[n];
-            do {
-                List<String> a = new ArrayList<>();
-                for (int i : idx) {
-                    a.add(words.get(i));
-                }
-                cases.add(a);
-            } while (next(idx, words.size()));
-        }
+        List<List<String>> cases = PlainFormsCheck.lists(List.of(), words, 4);
         int plain = 0;
         for (List<String> a : cases) {
             Optional<ScanRequest> p = ScanRequest.parsePlain(a);
@@ -76,13 +57,4 @@ class ScanCommandTest {
                 ScanRequest.parsePlain(List.of("--threads=4", "--list-errors", "/d")));
     }
 
-    private static boolean next(int[] idx, int base) {
-        for (int i = idx.length - 1; i >= 0; i--) {
-            if (++idx[i] < base) {
-                return true;
-            }
-            idx[i] = 0;
-        }
-        return false;
-    }
 }
