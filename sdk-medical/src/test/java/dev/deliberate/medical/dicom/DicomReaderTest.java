@@ -39,6 +39,54 @@ class DicomReaderTest {
         assertTrue(ds.getString(Tags.PatientID).isEmpty());
     }
 
+    /**
+     * A header of thousands of short elements, read from a file (through the reader's 16 KB window, whose element
+     * headers are read 8 bytes at once) and from memory: the same dataset, and cut anywhere the same error.
+     */
+    @Test
+    void elementHeadersAcrossWindowBoundariesReadAsFromMemory() throws Exception {
+        for (String ts : List.of(EXPLICIT, IMPLICIT)) {
+            Bytes b = Bytes.part10(ts);
+            java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < 5000; i++) {
+                int tag = 0x00191000 + i;
+                if (ts.equals(EXPLICIT) && i % 7 == 0) {
+                    byte[] v = new byte[2 * random.nextInt(4)];
+                    b.tag(tag).ascii("OB").u16(0).u32(v.length).raw(v); // a long header (12 bytes)
+                } else if (ts.equals(EXPLICIT)) {
+                    b.explicit(tag, "LO", "x".repeat(random.nextInt(9)));
+                } else {
+                    b.implicit(tag, "y".repeat(2 * random.nextInt(5)).getBytes());
+                }
+            }
+            byte[] whole = b.bytes();
+            assertTrue(whole.length > 2 * 16 * 1024, "the header spans several windows: " + whole.length);
+            Path f = tmp.resolve("many.dcm");
+            Files.write(f, whole);
+            assertEquals(read(whole).dataset(), DicomReader.standard().read(f).dataset(), ts);
+            int failures = 0;
+            for (int cut = whole.length - 60; cut < whole.length; cut++) {
+                byte[] part = Arrays.copyOf(whole, cut);
+                Files.write(f, part);
+                Object fromMemory;
+                Object fromFile;
+                try {
+                    fromMemory = read(part).dataset();
+                } catch (DicomParseException e) {
+                    fromMemory = e.reason() + " at " + e.offset();
+                    failures++;
+                }
+                try {
+                    fromFile = DicomReader.standard().read(f).dataset();
+                } catch (DicomParseException e) {
+                    fromFile = e.reason() + " at " + e.offset();
+                }
+                assertEquals(fromMemory, fromFile, ts + " cut at " + cut);
+            }
+            assertTrue(failures > 30, "most cuts fall inside an element: " + failures);
+        }
+    }
+
     @Test
     void truncatedValueFailsWithOffsetAndTag() {
         byte[] b = Bytes.part10(EXPLICIT).tag(Tags.PatientName).ascii("PN").u16(100).ascii("Doe").bytes();
