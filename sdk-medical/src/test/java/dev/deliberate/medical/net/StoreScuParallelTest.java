@@ -86,6 +86,37 @@ class StoreScuParallelTest {
         }
     }
 
+    /**
+     * The SCP aborts the association that carries a dataset over its limit. With one association the rest of the
+     * group is reported as not sent (nothing is left to carry it); with three the others carry the rest.
+     */
+    @Test
+    void anAbortedAssociationReportsItsFileAndTheOthersCarryOn() throws Exception {
+        List<Path> files = new ArrayList<>(NetFixtures.writeStudy(tmp.resolve("small"), "2.25.75", 30, 8,
+                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        Path big = NetFixtures.writeStudy(tmp.resolve("big"), "2.25.76", 1, 64,
+                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN).get(0);
+        files.add(10, big); // over the 4,000-byte limit below; the small ones are about 400 bytes
+        for (int associations : new int[] {1, 3}) {
+            try (StorageScp scp = StorageScp.start(StorageScpOptions.defaults(SCP, tmp.resolve("out" + associations))
+                    .withMaxDatasetLength(4000), StorageListener.none())) {
+                StoreScu.Summary s = StoreScu.send(target(scp.port()), files, associations, p -> { });
+                StoreScu.Outcome bigOutcome = s.outcomes().get(10);
+                assertTrue(bigOutcome.error().isPresent() && !bigOutcome.ok(), bigOutcome.toString());
+                for (int i = 0; i < 10; i++) {
+                    assertTrue(s.outcomes().get(i).ok(), "sent before the abort: " + s.outcomes().get(i));
+                }
+                if (associations == 1) {
+                    assertEquals(10, s.stored(), "the rest of the group had no association left");
+                } else {
+                    assertEquals(30, s.stored(), () -> "the other associations carried the rest: " + s.stored()
+                            + " " + s.outcomes().stream().filter(o -> !o.ok()).toList());
+                }
+                assertEquals(files.size(), s.outcomes().size());
+            }
+        }
+    }
+
     @Test
     void nobodyListeningIsStillAnErrorAndTheCountIsChecked() throws Exception {
         List<Path> files = NetFixtures.writeStudy(tmp.resolve("in"), "2.25.74", 3, 8,
