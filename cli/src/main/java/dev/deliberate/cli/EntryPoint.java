@@ -19,7 +19,7 @@ public final class EntryPoint {
     /** Runs the command line, then ends the process with its exit code. */
     public static void main(String[] args) {
         Optional<Integer> plain = runPlain(args);
-        int code = plain.isPresent() ? plain.get() : Main.execute(args);
+        int code = plain.isPresent() ? plain.get() : Main.executeWithPicocli(System.getenv(), args);
         System.out.flush();
         System.err.flush();
         // The native inference runtime may keep non-daemon threads alive; the CLI is done, so end the process.

@@ -46,9 +46,11 @@ public final class Main extends RootCommand {
      */
     static int execute(java.util.Map<String, String> env, String... args) {
         java.util.Optional<Integer> plain = EntryPoint.runPlain(args);
-        if (plain.isPresent()) {
-            return plain.get();
-        }
+        return plain.isPresent() ? plain.get() : executeWithPicocli(env, args);
+    }
+
+    /** As {@link #execute(java.util.Map, String...)} for a command line that {@link EntryPoint} did not run. */
+    static int executeWithPicocli(java.util.Map<String, String> env, String... args) {
         dev.deliberate.cli.config.ConfigDefaults defaults = new dev.deliberate.cli.config.ConfigDefaults(env);
         CommandLine cli;
         try {

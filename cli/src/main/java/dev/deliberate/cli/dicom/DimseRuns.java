@@ -24,15 +24,10 @@ import java.util.Set;
  * class names no picocli type (see {@link dev.deliberate.cli.EntryPoint}).
  */
 public final class DimseRuns {
-    private static final Set<String> TARGET = Set.of("--aet", "--called", "--host", "--port", "--timeout");
-    private static final PlainArgs ECHO = new PlainArgs(Set.of(), TARGET);
-    private static final PlainArgs SEND;
-
-    static {
-        Set<String> valued = new java.util.HashSet<>(TARGET);
-        valued.add("--associations");
-        SEND = new PlainArgs(Set.of("--quiet"), valued);
-    }
+    private static final PlainArgs ECHO = new PlainArgs(Set.of(),
+            Set.of("--aet", "--called", "--host", "--port", "--timeout"));
+    private static final PlainArgs SEND = new PlainArgs(Set.of("--quiet"),
+            Set.of("--aet", "--called", "--host", "--port", "--timeout", "--associations"));
 
     private DimseRuns() {}
 

@@ -32,7 +32,7 @@ import java.util.Optional;
 public record ScanRequest(Path dir, int threads, boolean lenient, boolean listErrors) implements PlainCommand {
 
     /** The default thread count: one per available processor. */
-    static final int DEFAULT_THREADS = Math.min(DicomScan.MAX_THREADS, Runtime.getRuntime().availableProcessors());
+    static final int DEFAULT_THREADS = DicomScan.defaultThreads();
 
     /** @throws IllegalArgumentException when {@code threads} is out of range */
     public ScanRequest {

@@ -63,10 +63,14 @@ public final class DicomScan {
         this.threads = threads;
     }
 
-    /** A scan with {@link DicomReadOptions#defaults()} and one reader thread per available processor. */
+    /** One reader thread per available processor (at most {@link #MAX_THREADS}). */
+    public static int defaultThreads() {
+        return Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A scan with {@link DicomReadOptions#defaults()} and {@link #defaultThreads()} reader threads. */
     public static DicomScan withDefaults() {
-        return new DicomScan(DicomReadOptions.defaults(),
-                Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+        return new DicomScan(DicomReadOptions.defaults(), defaultThreads());
     }
 
     /** The reader threads. */
@@ -96,19 +100,24 @@ public final class DicomScan {
      * @param files    regular files seen, readable or not
      * @param studies  distinct Study Instance UIDs among the readable files
      * @param series   distinct Series Instance UIDs among the readable files
-     * @param errors   files that could not be read as DICOM, and folders that could not be listed
      * @param elapsed  wall time of the scan
-     * @param failures one entry per error, sorted by path; its reason names the path
+     * @param failures the files that could not be read as DICOM and the folders that could not be listed, sorted by
+     *                 path; each reason names its path
      */
-    public record Summary(long files, int studies, int series, long errors, Duration elapsed, List<Failure> failures) {
-        /** @throws IllegalArgumentException when a count is negative or the failures do not match the errors */
+    public record Summary(long files, int studies, int series, Duration elapsed, List<Failure> failures) {
+        /** @throws IllegalArgumentException when a count is negative */
         public Summary {
             Objects.requireNonNull(elapsed, "elapsed");
             failures = List.copyOf(failures);
-            if (files < 0 || studies < 0 || series < 0 || errors < 0 || failures.size() != errors) {
-                throw new IllegalArgumentException("inconsistent summary: " + files + " files, " + errors
-                        + " errors, " + failures.size() + " failures");
+            if (files < 0 || studies < 0 || series < 0) {
+                throw new IllegalArgumentException("negative count: " + files + " files, " + studies + " studies, "
+                        + series + " series");
             }
+        }
+
+        /** How many files and folders could not be read: {@code failures().size()}. */
+        public long errors() {
+            return failures.size();
         }
     }
 
@@ -155,7 +164,7 @@ public final class DicomScan {
         }
         List<Failure> failures = new ArrayList<>(walk.failures);
         failures.sort(Comparator.comparing(Failure::path));
-        return new Summary(walk.files.get(), walk.studies.size(), walk.series.size(), failures.size(),
+        return new Summary(walk.files.get(), walk.studies.size(), walk.series.size(),
                 Duration.ofNanos(System.nanoTime() - start), failures);
     }
 

@@ -17,6 +17,8 @@ public final class PresentationContexts {
     private static final DicomReader HEADERS = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
     private static final List<String> UNCOMPRESSED = List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(),
             TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid());
+    private static final List<String> VERIFICATION_PROPOSAL =
+            List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid());
 
     private PresentationContexts() {}
 
@@ -129,29 +131,20 @@ public final class PresentationContexts {
         private final List<List<String>> pairs = new ArrayList<>();
 
         Group() {
-            proposed.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
+            proposed.add(VERIFICATION_PROPOSAL);
         }
 
         /** Adds the pair and returns true, or returns false (adding nothing) when the contexts would exceed 128. */
         boolean add(List<String> pair) {
-            TransferSyntax ts = TransferSyntax.of(pair.get(1));
-            List<String> exact = List.of(pair.get(0), ts.uid());
-            List<String> fallback = null;
-            if (!ts.encapsulated()) {
-                List<String> fb = new ArrayList<>();
-                fb.add(pair.get(0));
-                fb.addAll(UNCOMPRESSED);
-                fallback = fb;
-            }
+            List<String> exact = exact(pair);
+            java.util.Optional<List<String>> fallback = fallback(pair);
             int more = (proposed.contains(exact) ? 0 : 1)
-                    + (fallback == null || proposed.contains(fallback) || fallback.equals(exact) ? 0 : 1);
+                    + (fallback.isEmpty() || proposed.contains(fallback.get()) || fallback.get().equals(exact) ? 0 : 1);
             if (proposed.size() + more > 128) {
                 return false;
             }
             proposed.add(exact);
-            if (fallback != null) {
-                proposed.add(fallback);
-            }
+            fallback.ifPresent(proposed::add);
             pairs.add(pair);
             return true;
         }
@@ -169,19 +162,29 @@ public final class PresentationContexts {
 
     private static Set<List<String>> proposals(List<List<String>> pairs) {
         Set<List<String>> proposals = new LinkedHashSet<>();
-        proposals.add(List.of(Uids.VERIFICATION, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()));
+        proposals.add(VERIFICATION_PROPOSAL);
         Set<List<String>> fallbacks = new LinkedHashSet<>();
         for (List<String> p : pairs) {
-            TransferSyntax ts = TransferSyntax.of(p.get(1));
-            proposals.add(List.of(p.get(0), ts.uid()));
-            if (!ts.encapsulated()) {
-                List<String> fb = new ArrayList<>();
-                fb.add(p.get(0));
-                fb.addAll(UNCOMPRESSED);
-                fallbacks.add(fb);
-            }
+            proposals.add(exact(p));
+            fallback(p).ifPresent(fallbacks::add);
         }
         proposals.addAll(fallbacks);
         return proposals;
+    }
+
+    /** The proposal of a (SOP class, transfer syntax) pair in just that syntax: {@code [sop class, syntax]}. */
+    private static List<String> exact(List<String> pair) {
+        return List.of(pair.get(0), TransferSyntax.of(pair.get(1)).uid());
+    }
+
+    /** For uncompressed data, the fallback proposal {@code [sop class, explicit LE, implicit LE]}. */
+    private static java.util.Optional<List<String>> fallback(List<String> pair) {
+        if (TransferSyntax.of(pair.get(1)).encapsulated()) {
+            return java.util.Optional.empty();
+        }
+        List<String> fb = new ArrayList<>();
+        fb.add(pair.get(0));
+        fb.addAll(UNCOMPRESSED);
+        return java.util.Optional.of(fb);
     }
 }

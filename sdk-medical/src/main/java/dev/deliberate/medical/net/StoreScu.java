@@ -169,9 +169,7 @@ public final class StoreScu {
         Objects.requireNonNull(progress, "progress");
         long start = System.nanoTime();
         Outcome[] outcomes = new Outcome[files.size()];
-        List<Integer> sendable = new ArrayList<>();
-        List<List<String>> pairs = new ArrayList<>();
-        List<String> instances = new ArrayList<>();
+        List<Item> sendable = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             try {
@@ -184,9 +182,7 @@ public final class StoreScu {
                     outcomes[i] = new Outcome(f, Optional.empty(), Optional.of("no SOP Class/Instance UID"));
                     continue;
                 }
-                sendable.add(i);
-                pairs.add(List.of(sop.get(), h.transferSyntax().uid()));
-                instances.add(instance.get());
+                sendable.add(new Item(i, f, List.of(sop.get(), h.transferSyntax().uid()), instance.get()));
             } catch (DicomParseException e) {
                 outcomes[i] = new Outcome(f, Optional.empty(), Optional.of("not DICOM: " + e.reason()));
             } catch (IOException e) {
@@ -211,12 +207,12 @@ public final class StoreScu {
             while (next < sendable.size()) {
                 int end = next;
                 PresentationContexts.Group group = new PresentationContexts.Group();
-                while (end < sendable.size() && group.add(pairs.get(end))) {
+                while (end < sendable.size() && group.add(sendable.get(end).pair())) {
                     end++;
                 }
                 AssociationRequest rq = AssociationRequest.of(target.calling(), target.called(),
                         PresentationContexts.forPairs(group.pairs()));
-                new GroupSend(target, rq, files, sendable, pairs, instances, outcomes, report, next, end)
+                new GroupSend(target, rq, sendable.subList(next, end), outcomes, report)
                         .run(Math.min(associations, end - next), helpers);
                 next = end;
             }
@@ -251,6 +247,9 @@ public final class StoreScu {
         }
     }
 
+    /** A file to send: its place in the caller's list, its (SOP class, transfer syntax) pair, its instance UID. */
+    private record Item(int index, Path file, List<String> pair, String instance) {}
+
     /**
      * One group of files (contexts that fit one association) sent by one or more associations, each taking the next
      * file from a shared cursor. An association that cannot be opened leaves the files to the others; one that
@@ -260,33 +259,22 @@ public final class StoreScu {
     private static final class GroupSend {
         private final Target target;
         private final AssociationRequest rq;
-        private final List<Path> files;
-        private final List<Integer> sendable;
-        private final List<List<String>> pairs;
-        private final List<String> instances;
+        private final List<Item> items;
         private final Outcome[] outcomes;
         private final Reporter report;
-        private final int end;
-        private final java.util.concurrent.atomic.AtomicInteger cursor;
+        private final java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicReference<Exception> fatal =
                 new java.util.concurrent.atomic.AtomicReference<>();
         private final java.util.concurrent.atomic.AtomicReference<DicomNetworkException> lastBreak =
                 new java.util.concurrent.atomic.AtomicReference<>();
 
-        GroupSend(Target target, AssociationRequest rq, List<Path> files, List<Integer> sendable,
-                List<List<String>> pairs, List<String> instances, Outcome[] outcomes, Reporter report, int next,
-                int end) {
+        GroupSend(Target target, AssociationRequest rq, List<Item> items, Outcome[] outcomes, Reporter report) {
             this.target = target;
             this.rq = rq;
-            this.files = files;
-            this.sendable = sendable;
-            this.pairs = pairs;
-            this.instances = instances;
+            this.items = items;
             this.outcomes = outcomes;
             this.report = report;
-            this.end = end;
-            this.cursor = new java.util.concurrent.atomic.AtomicInteger(next);
         }
 
         void run(int associations, java.util.concurrent.ExecutorService helpers) throws IOException {
@@ -314,16 +302,14 @@ public final class StoreScu {
                 throw r;
             }
             DicomNetworkException broke = lastBreak.get();
-            if (cursor.get() < end && broke != null) {
+            if (cursor.get() < items.size() && broke != null) {
                 if (handled.get() == 0) {
                     throw broke; // nothing of this group went: the SCP is unreachable or refuses us
                 }
                 // every association of the group broke: the rest is reported, the next group gets fresh ones
                 int i;
-                while ((i = cursor.getAndIncrement()) < end) {
-                    int idx = sendable.get(i);
-                    outcomes[idx] = new Outcome(files.get(idx), Optional.empty(), Optional.of(broke.getMessage()));
-                    report.done(outcomes[idx], 0);
+                while ((i = cursor.getAndIncrement()) < items.size()) {
+                    finish(items.get(i), Optional.empty(), broke.getMessage());
                 }
             }
         }
@@ -344,36 +330,34 @@ public final class StoreScu {
             }
             try (a) {
                 int i;
-                while (fatal.get() == null && (i = cursor.getAndIncrement()) < end) {
-                    int idx = sendable.get(i);
-                    Outcome o;
-                    long sent = 0;
+                while (fatal.get() == null && (i = cursor.getAndIncrement()) < items.size()) {
+                    Item item = items.get(i);
                     try {
-                        List<String> pair = pairs.get(i);
-                        StoreResult r = a.storeFile(files.get(idx), pair.get(0), instances.get(i),
-                                TransferSyntax.of(pair.get(1)));
-                        sent = r.bytes();
-                        o = new Outcome(files.get(idx), Optional.of(r), r.status().ok() ? Optional.empty()
-                                : Optional.of("status " + r.status()));
+                        StoreResult r = a.storeFile(item.file(), item.pair().get(0), item.instance(),
+                                TransferSyntax.of(item.pair().get(1)));
+                        finish(item, Optional.of(r), r.status().ok() ? null : "status " + r.status());
                     } catch (NoPresentationContextException | DicomParseException e) {
-                        o = new Outcome(files.get(idx), Optional.empty(), Optional.of(e.getMessage()));
+                        finish(item, Optional.empty(), e.getMessage());
                     } catch (DicomNetworkException e) {
                         // the association broke: the file in flight is reported, the others carry on
                         lastBreak.set(e);
-                        outcomes[idx] = new Outcome(files.get(idx), Optional.empty(), Optional.of(e.getMessage()));
-                        handled.incrementAndGet();
-                        report.done(outcomes[idx], 0);
+                        finish(item, Optional.empty(), e.getMessage());
                         return;
                     }
-                    outcomes[idx] = o;
-                    handled.incrementAndGet();
-                    report.done(o, sent);
                 }
             } catch (DicomNetworkException e) {
                 lastBreak.set(e); // closing a broken association
             } catch (IOException | RuntimeException e) {
                 fatal.compareAndSet(null, e);
             }
+        }
+
+        /** Records and reports one file's outcome ({@code error} null when it was stored or warned about). */
+        private void finish(Item item, Optional<StoreResult> result, String error) {
+            Outcome o = new Outcome(item.file(), result, Optional.ofNullable(error));
+            outcomes[item.index()] = o;
+            handled.incrementAndGet();
+            report.done(o, result.map(StoreResult::bytes).orElse(0L));
         }
     }
 }
