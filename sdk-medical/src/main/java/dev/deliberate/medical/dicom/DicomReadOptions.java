@@ -25,10 +25,17 @@ package dev.deliberate.medical.dicom;
  *                            dictionary VR, as pydicom does, so that e.g. a Patient Name sent as UN is still read as
  *                            text; a UN sequence is parsed as implicit VR little endian. Values that do not fit the
  *                            dictionary VR stay UN
+ * @param stopBeforeTag       stop at the first top-level dataset element whose tag (as an unsigned 32-bit number,
+ *                            group then element) is at least this; nothing from there on is read. {@link #NO_STOP_TAG}
+ *                            reads to the end. A reader that needs only the first attributes (a sender wanting the
+ *                            SOP Class and Instance UIDs) reads a few elements instead of the whole header
  */
 public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int maxItems, long maxElements,
         long bulkDataThreshold, boolean stopBeforePixels, boolean allowMissingFileMeta, long maxInflatedLength,
-        boolean allowTruncated, boolean resolveUnknownVRs) {
+        boolean allowTruncated, boolean resolveUnknownVRs, long stopBeforeTag) {
+
+    /** The {@code stopBeforeTag} that stops at no tag: the whole dataset is read. */
+    public static final long NO_STOP_TAG = 1L << 32;
 
     /** Validates the bounds. */
     public DicomReadOptions {
@@ -41,6 +48,9 @@ public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int 
         if (maxItems < 0 || maxElements < 0 || bulkDataThreshold < 0 || maxInflatedLength < 0) {
             throw new IllegalArgumentException("bounds must not be negative");
         }
+        if (stopBeforeTag < 0 || stopBeforeTag > NO_STOP_TAG) {
+            throw new IllegalArgumentException("stopBeforeTag must be a tag (0..0xFFFFFFFF) or NO_STOP_TAG");
+        }
     }
 
     /**
@@ -48,60 +58,76 @@ public record DicomReadOptions(long maxElementLength, int maxSequenceDepth, int 
      * 64 KiB kept lazy, read everything, require Part 10 framing, inflate to at most 1 GiB, reject truncated data, resolve UN to dictionary VRs.
      */
     public static DicomReadOptions defaults() {
-        return new DicomReadOptions(1L << 30, 64, 1_000_000, 10_000_000, 64 * 1024, false, false, 1L << 30, false, true);
+        return new DicomReadOptions(1L << 30, 64, 1_000_000, 10_000_000, 64 * 1024, false, false, 1L << 30, false, true,
+                NO_STOP_TAG);
     }
 
     /** These options with {@code stopBeforePixels} set. */
     public DicomReadOptions withStopBeforePixels(boolean stop) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stop, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
+                stop, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs, stopBeforeTag);
     }
 
     /** These options with {@code allowMissingFileMeta} set. */
     public DicomReadOptions withAllowMissingFileMeta(boolean allow) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allow, maxInflatedLength, allowTruncated, resolveUnknownVRs);
+                stopBeforePixels, allow, maxInflatedLength, allowTruncated, resolveUnknownVRs, stopBeforeTag);
     }
 
     /** These options with another bulk data threshold. */
     public DicomReadOptions withBulkDataThreshold(long threshold) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, threshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs,
+                stopBeforeTag);
     }
 
     /** These options with another maximum element length. */
     public DicomReadOptions withMaxElementLength(long max) {
         return new DicomReadOptions(max, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs,
+                stopBeforeTag);
     }
 
     /** These options with another maximum sequence depth. */
     public DicomReadOptions withMaxSequenceDepth(int max) {
         return new DicomReadOptions(maxElementLength, max, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs,
+                stopBeforeTag);
     }
 
     /** These options with another maximum item count. */
     public DicomReadOptions withMaxItems(int max) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, max, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs,
+                stopBeforeTag);
     }
 
     /** These options with {@code allowTruncated} set. */
     public DicomReadOptions withAllowTruncated(boolean allow) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allow, resolveUnknownVRs);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allow, resolveUnknownVRs, stopBeforeTag);
     }
 
     /** These options with {@code resolveUnknownVRs} set. */
     public DicomReadOptions withResolveUnknownVRs(boolean resolve) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolve);
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolve, stopBeforeTag);
+    }
+
+    /**
+     * These options stopping at the first top-level dataset element whose tag is {@code tag} or greater (unsigned).
+     *
+     * @param tag a tag, e.g. {@code Tags.SOPInstanceUID + 1} to read up to and including the SOP Instance UID
+     */
+    public DicomReadOptions withStopBeforeTag(int tag) {
+        return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
+                stopBeforePixels, allowMissingFileMeta, maxInflatedLength, allowTruncated, resolveUnknownVRs,
+                Integer.toUnsignedLong(tag));
     }
 
     /** These options with another maximum inflated length. */
     public DicomReadOptions withMaxInflatedLength(long max) {
         return new DicomReadOptions(maxElementLength, maxSequenceDepth, maxItems, maxElements, bulkDataThreshold,
-                stopBeforePixels, allowMissingFileMeta, max, allowTruncated, resolveUnknownVRs);
+                stopBeforePixels, allowMissingFileMeta, max, allowTruncated, resolveUnknownVRs, stopBeforeTag);
     }
 }

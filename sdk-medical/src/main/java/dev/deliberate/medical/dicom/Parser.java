@@ -415,8 +415,9 @@ final class Parser {
             throw error("unexpected " + (tag == Tag.ITEM ? "item" : "delimiter") + " tag where an element was expected"
                     + " (length " + len + ")", start, tag);
         }
-        if (opt.stopBeforePixels() && depth == 0
-                && (tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_PIXEL_DATA)) {
+        if (depth == 0 && (opt.stopBeforePixels()
+                && (tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_PIXEL_DATA)
+                || Integer.toUnsignedLong(tag) >= opt.stopBeforeTag())) {
             stopped = true;
             in.pos = start;
             return null;

@@ -44,8 +44,13 @@ import javax.net.ssl.SSLSocket;
  * }</pre>
  */
 public final class Association implements AutoCloseable {
-    private static final DicomReader HEADER_READER = new DicomReader(DicomReadOptions.defaults()
-            .withStopBeforePixels(true));
+    /**
+     * Reads what sending a file needs of its header: the file meta (transfer syntax) and the dataset up to its SOP
+     * Instance UID (SOP Class UID (0008,0016) comes just before). Parsing on to the pixel data would cost a cold
+     * {@code dicom send} of 500 files about 20 ms more for elements it never looks at.
+     */
+    static final DicomReader SENDING_HEADER = new DicomReader(DicomReadOptions.defaults()
+            .withStopBeforeTag(Tags.SOPInstanceUID + 1));
 
     private final Link link;
     private final AssociationRequest request;
@@ -286,7 +291,7 @@ public final class Association implements AutoCloseable {
      */
     public StoreResult store(Path file) throws IOException {
         ensureOpen();
-        DicomFile header = HEADER_READER.read(file);
+        DicomFile header = SENDING_HEADER.read(file);
         return storeFile(file, sopClass(header), sopInstance(header), header.transferSyntax());
     }
 
@@ -564,7 +569,6 @@ public final class Association implements AutoCloseable {
     /** The largest dataset a C-GET sub-operation may bring (as the storage SCP's default); a longer one aborts. */
     static final long MAX_RETRIEVED_DATASET = 2L << 30;
     private static final DicomReader CHECK = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** Stores one C-STORE sub-operation of a C-GET and answers it; false when it was answered with a failure. */
     private boolean receiveSubOperation(Command rq, int pcid, Path directory, List<Path> stored) throws IOException {
@@ -585,8 +589,7 @@ public final class Association implements AutoCloseable {
                     ? DimseStatus.of(0x0122, "SOP class " + sopClass + " not accepted on context " + pcid)
                     : DimseStatus.of(0xC000, "Affected SOP Instance UID is not a valid UID");
         } else {
-            byte[] r = new byte[8];
-            RANDOM.nextBytes(r);
+            byte[] r = StorageScp.randomBytes();
             Path tmp = directory.resolve(".incoming-" + java.util.HexFormat.of().formatHex(r) + ".part");
             Path placed = null;
             IOException[] diskError = {null};

@@ -1,8 +1,6 @@
 package dev.deliberate.medical.net;
 
 import dev.deliberate.medical.dicom.DicomFile;
-import dev.deliberate.medical.dicom.DicomReadOptions;
-import dev.deliberate.medical.dicom.DicomReader;
 import dev.deliberate.medical.dicom.Tags;
 import dev.deliberate.medical.dicom.TransferSyntax;
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.util.Set;
 
 /** Ready-made presentation context proposals. */
 public final class PresentationContexts {
-    private static final DicomReader HEADERS = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
     private static final List<String> UNCOMPRESSED = List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(),
             TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid());
     private static final List<String> VERIFICATION_PROPOSAL =
@@ -92,7 +89,7 @@ public final class PresentationContexts {
     public static List<PresentationContext> forFiles(List<Path> files) throws IOException {
         List<List<String>> pairs = new ArrayList<>();
         for (Path f : files) {
-            DicomFile h = HEADERS.read(f);
+            DicomFile h = Association.SENDING_HEADER.read(f);
             String sop = h.dataset().getString(Tags.SOPClassUID)
                     .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPClassUID))
                     .orElseThrow(() -> new IllegalArgumentException(f + " has no SOP Class UID"));

@@ -67,7 +67,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StorageScp implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StorageScp.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final DicomReader CHECK = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
     private static final DicomReader FULL = DicomReader.standard();
 
@@ -648,10 +647,16 @@ public final class StorageScp implements AutoCloseable {
         }
     }
 
-    private static byte[] randomBytes() {
+    /** Eight random bytes for a temporary file's name (package-private: C-GET receives through the same names). */
+    static byte[] randomBytes() {
         byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
+        TempNames.RANDOM.nextBytes(b);
         return b;
+    }
+
+    /** Made on first use: seeding it loads the security providers, which commands that never write do not need. */
+    private static final class TempNames {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     private static String ascii64(String s) {

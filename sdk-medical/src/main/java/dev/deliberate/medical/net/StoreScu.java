@@ -2,19 +2,19 @@ package dev.deliberate.medical.net;
 
 import dev.deliberate.medical.dicom.DicomFile;
 import dev.deliberate.medical.dicom.DicomParseException;
-import dev.deliberate.medical.dicom.DicomReadOptions;
-import dev.deliberate.medical.dicom.DicomReader;
 import dev.deliberate.medical.dicom.Tags;
 import dev.deliberate.medical.dicom.TransferSyntax;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -24,7 +24,6 @@ import javax.net.ssl.SSLContext;
  * association that is rejected fails the whole send, since no file could go.
  */
 public final class StoreScu {
-    private static final DicomReader HEADERS = new DicomReader(DicomReadOptions.defaults().withStopBeforePixels(true));
 
     /**
      * Where to send.
@@ -118,14 +117,30 @@ public final class StoreScu {
 
     private StoreScu() {}
 
-    /** The regular files of these paths, folders walked recursively, in a stable order. */
+    /**
+     * The regular files of these paths, folders walked recursively (links to folders are not followed, links to
+     * files are taken), the files found under each folder sorted by path.
+     *
+     * @throws java.nio.file.NoSuchFileException when a path is neither a folder nor a regular file
+     * @throws IOException when a folder cannot be listed
+     */
     public static List<Path> expand(List<Path> paths) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).sorted().forEach(out::add);
-                }
+                // one walk whose attributes say what each entry is, rather than a stream asking the file system again
+                List<Path> found = new ArrayList<>();
+                Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file)) {
+                            found.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+                found.sort(null);
+                out.addAll(found);
             } else if (Files.isRegularFile(p)) {
                 out.add(p);
             } else {
@@ -173,7 +188,7 @@ public final class StoreScu {
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             try {
-                DicomFile h = HEADERS.read(f);
+                DicomFile h = Association.SENDING_HEADER.read(f);
                 Optional<String> sop = h.dataset().getString(Tags.SOPClassUID)
                         .or(() -> h.fileMeta().getString(Tags.MediaStorageSOPClassUID)).filter(Uids::isValid);
                 Optional<String> instance = h.dataset().getString(Tags.SOPInstanceUID)

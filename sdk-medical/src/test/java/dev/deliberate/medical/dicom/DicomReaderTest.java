@@ -235,6 +235,57 @@ class DicomReaderTest {
     }
 
     @Test
+    void stopBeforeTagReadsOnlyTheFirstAttributes() throws Exception {
+        Path f = tmp.resolve("ct.dcm");
+        DicomWriter.standard().write(Synthetic.file(Synthetic.ct(1, 16), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), f);
+        DicomFile h = new DicomReader(DicomReadOptions.defaults().withStopBeforeTag(Tags.SOPInstanceUID + 1)).read(f);
+        assertEquals("1.2.840.10008.5.1.4.1.1.2", h.dataset().getString(Tags.SOPClassUID).orElseThrow());
+        assertEquals("2.25.10001", h.dataset().getString(Tags.SOPInstanceUID).orElseThrow());
+        assertTrue(h.dataset().contains(Tags.ImageType));
+        assertFalse(h.dataset().contains(Tags.StudyDate), "the first element past the stop tag is not read");
+        assertFalse(h.dataset().contains(Tags.PixelData));
+        assertEquals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, h.transferSyntax());
+        assertEquals("1.2.840.10008.5.1.4.1.1.2", h.fileMeta().getString(Tags.MediaStorageSOPClassUID).orElseThrow());
+    }
+
+    @Test
+    void stopBeforeTagNeverReadsWhatFollowsNorFailsOnIt() {
+        DicomObject ds = DicomObject.builder().setString(Tags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7")
+                .setString(Tags.SOPInstanceUID, "2.25.42").setString(Tags.PatientID, "ABCDEFGH").build();
+        byte[] whole = DicomWriter.standard().toBytes(Synthetic.file(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        byte[] cut = Arrays.copyOf(whole, whole.length - 3); // Patient ID's value runs past the end
+        assertThrows(DicomParseException.class, () -> read(cut));
+        DicomObject first = new DicomReader(DicomReadOptions.defaults().withStopBeforeTag(0x00100000)).read(cut)
+                .dataset();
+        assertEquals("2.25.42", first.getString(Tags.SOPInstanceUID).orElseThrow());
+        assertFalse(first.contains(Tags.PatientID));
+    }
+
+    @Test
+    void stopBeforeTagComparesTagsAsUnsignedNumbers() {
+        // (8001,0010) is negative as a Java int: a signed comparison would stop at once, or never before it
+        DicomObject ds = DicomObject.builder().setString(Tags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7")
+                .setString(Tags.SOPInstanceUID, "2.25.43").setBytes(Tags.PixelData, VR.OB, new byte[] {1, 2})
+                .setString(0x80010010, VR.LO, "HIGH GROUP").build();
+        byte[] b = DicomWriter.standard().toBytes(Synthetic.file(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        DicomObject low = new DicomReader(DicomReadOptions.defaults().withStopBeforeTag(0x80000000)).read(b)
+                .dataset();
+        assertTrue(low.contains(Tags.SOPInstanceUID));
+        assertTrue(low.contains(Tags.PixelData));
+        assertFalse(low.contains(0x80010010));
+        assertTrue(new DicomReader(DicomReadOptions.defaults().withStopBeforeTag(0x80010011)).read(b).dataset()
+                .contains(0x80010010));
+        assertTrue(read(b).dataset().contains(0x80010010), "the defaults read to the end");
+        DicomReadOptions d = DicomReadOptions.defaults();
+        assertThrows(IllegalArgumentException.class, () -> new DicomReadOptions(d.maxElementLength(),
+                d.maxSequenceDepth(), d.maxItems(), d.maxElements(), d.bulkDataThreshold(), false, false,
+                d.maxInflatedLength(), false, true, DicomReadOptions.NO_STOP_TAG + 1));
+        assertThrows(IllegalArgumentException.class, () -> new DicomReadOptions(d.maxElementLength(),
+                d.maxSequenceDepth(), d.maxItems(), d.maxElements(), d.bulkDataThreshold(), false, false,
+                d.maxInflatedLength(), false, true, -1));
+    }
+
+    @Test
     void deflatedDatasetRoundTrips() {
         DicomObject ds = Synthetic.ct(2, 16);
         byte[] b = new DicomWriter(DicomWriteOptions.defaults()
@@ -348,7 +399,7 @@ class DicomReaderTest {
         }
         byte[] small = emptyItems(3, true);
         assertThrows(DicomParseException.class, () -> new DicomReader(new DicomReadOptions(1L << 30, 64, 1_000_000, 5,
-                64 * 1024, false, false, 1L << 30, false, true)).read(small),
+                64 * 1024, false, false, 1L << 30, false, true, DicomReadOptions.NO_STOP_TAG)).read(small),
                 "empty items' delimiters count as elements, as before");
     }
 }

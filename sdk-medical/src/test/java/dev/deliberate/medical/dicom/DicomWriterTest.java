@@ -49,6 +49,16 @@ class DicomWriterTest {
     }
 
     @Test
+    void implementationClassUidIsTheUuidDerivedUidOfTheSdksName() {
+        // written out as a literal in DicomWriter so that no command loads MD5 at start-up; derived here (PS3.5 B.2)
+        java.util.UUID u = java.util.UUID.nameUUIDFromBytes(
+                "dev.deliberate.medical".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        assertEquals("2.25." + new java.math.BigInteger(1, b.array()), DicomWriter.IMPLEMENTATION_CLASS_UID);
+    }
+
+    @Test
     void oddValuesArePaddedWithTheirVRsPaddingByte() {
         DicomObject ds = DicomObject.builder().setString(Tags.SOPClassUID, "1.2.3")
                 .setString(Tags.SOPInstanceUID, "1.2.345").setString(Tags.PatientID, "ABC").build();
