@@ -43,15 +43,18 @@ import java.util.stream.Stream;
  *       renamed before it is acknowledged) and once with {@code --durability ATOMIC_RENAME} (renamed, not fsynced:
  *       what storescp offers, which writes in place without fsync), {@code ./deliberate dicom send --quiet DIR}
  *       sending through the launcher as a user runs it (C1 only and an AppCDS archive for {@code dicom send}, made by
- *       an untimed first run), the same with {@code DELIBERATE_NO_CDS=1} (a plain JVM, as before), and the
- *       launcher with {@code --associations 2} (two associations at once; storescu has no such option).
+ *       an untimed first run), the same with {@code DELIBERATE_NO_CDS=1} (a plain JVM, as before), the
+ *       launcher with {@code --associations 2} (two associations at once; storescu has no such option), and the
+ *       launcher with {@code --max-ops 1} (synchronous: no asynchronous operations window, one request answered
+ *       before the next goes, as storescu sends; by default the SDK keeps up to 16 unanswered where the SCP agrees).
  * </ul>
  *
  * The files and both receivers' folders are under {@code java.io.tmpdir}: on a shared virtual disk the write-back of
  * 20-200 MB per round dominates and varies from round to round, so also run it with
  * {@code -Djava.io.tmpdir=/dev/shm} (memory) to compare the protocol and process costs alone.
  *
- * For reference it also times the library alone: SDK SCU to SDK SCP inside this JVM, warmed up by one pass.
+ * For reference it also times the library alone: SDK SCU to SDK SCP inside this JVM, warmed up by at least 10,000
+ * files, with the default window and synchronously.
  *
  * The timed part is the sending command from start to exit (JVM or process start included); the receivers run for
  * the whole benchmark and each round's output folder is checked to hold every instance. Rounds alternate between the
@@ -109,6 +112,7 @@ public final class CStoreBench {
             List<Double> rename = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
             List<Double> parallel = new ArrayList<>();
+            List<Double> synchronous = new ArrayList<>();
             // untimed: the launcher's first dicom send makes its class-data archive
             timed(work, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called", "SDKSCP",
                     "--port", String.valueOf(renamePort), files.toString()), false);
@@ -127,7 +131,10 @@ public final class CStoreBench {
                             "deliberate dicom listen --durability ATOMIC_RENAME (plain JVM sender)"),
                     new Variant(parallel, List.of(launcher, "dicom", "send", "--quiet", "--associations", "2",
                             "--aet", "BENCH", "--called", "SDKSCP", "--port", rp, files.toString()), false,
-                            renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (2 associations)"));
+                            renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (2 associations)"),
+                    new Variant(synchronous, List.of(launcher, "dicom", "send", "--quiet", "--max-ops", "1",
+                            "--aet", "BENCH", "--called", "SDKSCP", "--port", rp, files.toString()), false,
+                            renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (synchronous sender)"));
             for (int r = 0; r < rounds; r++) {
                 // each round starts with another variant, and every timed command starts after a sync: on a
                 // shared disk no command pays for the write-back of the one before it
@@ -139,27 +146,35 @@ public final class CStoreBench {
                     check(v.out(), count, v.who());
                 }
                 System.out.printf(Locale.ROOT, "  round %d: DCMTK %.3f s, SDK fsync %.3f s, SDK rename %.3f s,"
-                        + " SDK rename, plain JVM sender %.3f s, SDK rename, 2 associations %.3f s%n", r + 1,
-                        dcmtk.get(r), sdk.get(r), rename.get(r), plain.get(r), parallel.get(r));
+                        + " SDK rename, plain JVM sender %.3f s, SDK rename, 2 associations %.3f s, SDK rename,"
+                        + " synchronous %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r), rename.get(r), plain.get(r),
+                        parallel.get(r), synchronous.get(r));
             }
-            // the library without process start or JIT warm-up: one JVM, SCU and SCP warmed up by one pass
+            // the library without process start or JIT warm-up: one JVM, SCU and SCP warmed up by at least 10,000
+            // files (fewer leave the compiler half done), then the default window and a synchronous sender in turns
             List<Double> inProcess = new ArrayList<>();
+            List<Double> inProcessSync = new ArrayList<>();
             Path inOut = Files.createDirectories(work.resolve("in-process-out"));
             List<Path> list = StoreScu.expand(List.of(files));
             try (StorageScp scp = StorageScp.start(StorageScpOptions.defaults(AeTitle.of("INPROC"), inOut)
                     .withDurability(Durability.ATOMIC_RENAME), StorageListener.none())) {
-                StoreScu.Target t = new StoreScu.Target("127.0.0.1", scp.port(), AeTitle.of("BENCH"),
-                        AeTitle.of("INPROC"), AssociationOptions.defaults());
-                for (int r = 0; r <= rounds; r++) {
-                    clear(inOut);
-                    sync();
-                    long t0 = System.nanoTime();
-                    StoreScu.Summary sum = StoreScu.send(t, list, p -> { });
-                    if (r > 0) {
-                        inProcess.add((System.nanoTime() - t0) / 1e9);
-                    }
-                    if (sum.stored() != count) {
-                        throw new IllegalStateException("in-process SCP stored " + sum.stored());
+                int warmUp = Math.max(1, (10_000 + count - 1) / count);
+                for (int r = 1 - warmUp; r <= rounds; r++) {
+                    for (int k = 0; k < 2; k++) {
+                        boolean sync = (r + k + warmUp) % 2 == 1;
+                        StoreScu.Target t = new StoreScu.Target("127.0.0.1", scp.port(), AeTitle.of("BENCH"),
+                                AeTitle.of("INPROC"), AssociationOptions.defaults()
+                                        .withMaxOperations(sync ? 1 : AssociationOptions.defaults().maxOperations()));
+                        clear(inOut);
+                        sync();
+                        long t0 = System.nanoTime();
+                        StoreScu.Summary sum = StoreScu.send(t, list, p -> { });
+                        if (r > 0) {
+                            (sync ? inProcessSync : inProcess).add((System.nanoTime() - t0) / 1e9);
+                        }
+                        if (sum.stored() != count) {
+                            throw new IllegalStateException("in-process SCP stored " + sum.stored());
+                        }
                     }
                 }
             }
@@ -178,13 +193,17 @@ public final class CStoreBench {
             double pa = median(parallel);
             System.out.printf(Locale.ROOT, "SDK   same, --associations 2:                    %.3f s, %.0f files/s%n",
                     pa, count / pa);
+            double sy = median(synchronous);
+            System.out.printf(Locale.ROOT, "SDK   same, --max-ops 1 (synchronous sender):    %.3f s, %.0f files/s%n",
+                    sy, count / sy);
             double ip = median(inProcess);
-            System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s%n",
-                    ip, count / ip);
-            System.out.printf(Locale.ROOT, "ratio DCMTK time / SDK time: %.2fx with fsync, %.2fx like for like"
-                    + " (storescp does not fsync either), %.2fx with --associations 2 (above 1: SDK faster);"
-                    + " load average %.1f%n", d / s, d / n, d / pa,
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            double ips = median(inProcessSync);
+            System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s;"
+                    + " synchronous %.3f s (window speed-up %.2fx)%n", ip, count / ip, ips, ips / ip);
+            System.out.printf(Locale.ROOT, "ratio DCMTK time / SDK time (above 1: SDK faster): %.2fx with fsync;"
+                    + " without fsync (as storescp): %.2fx default send, %.2fx synchronous sender (the protocol"
+                    + " storescu speaks), %.2fx with --associations 2; load average %.1f%n", d / s, d / n, d / sy,
+                    d / pa, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             stop(dcmtkScp);
             stop(sdkScp);

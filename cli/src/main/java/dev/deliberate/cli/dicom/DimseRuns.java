@@ -3,6 +3,7 @@ package dev.deliberate.cli.dicom;
 import dev.deliberate.cli.PlainArgs;
 import dev.deliberate.cli.PlainCommand;
 import dev.deliberate.medical.net.Association;
+import dev.deliberate.medical.net.AssociationOptions;
 import dev.deliberate.medical.net.AssociationRequest;
 import dev.deliberate.medical.net.DimseStatus;
 import dev.deliberate.medical.net.PresentationContexts;
@@ -27,7 +28,7 @@ public final class DimseRuns {
     private static final PlainArgs ECHO = new PlainArgs(Set.of(),
             Set.of("--aet", "--called", "--host", "--port", "--timeout"));
     private static final PlainArgs SEND = new PlainArgs(Set.of("--quiet"),
-            Set.of("--aet", "--called", "--host", "--port", "--timeout", "--associations"));
+            Set.of("--aet", "--called", "--host", "--port", "--timeout", "--associations", "--max-ops"));
 
     private DimseRuns() {}
 
@@ -94,10 +95,13 @@ public final class DimseRuns {
         }
         PlainArgs.Parsed p = parsed.get();
         OptionalInt associations = p.number("--associations", 1, StoreScu.MAX_ASSOCIATIONS, 1);
+        OptionalInt maxOperations = p.number("--max-ops", 1, AssociationOptions.MAX_OPERATIONS,
+                AssociationOptions.defaults().maxOperations());
         Optional<DimseTarget> target = target(p);
-        if (associations.isEmpty() || target.isEmpty()) {
+        if (associations.isEmpty() || maxOperations.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
+        target.get().maxOperations = maxOperations.getAsInt();
         List<Path> paths = new ArrayList<>();
         try {
             for (String s : p.positionals()) {

@@ -33,6 +33,9 @@ final class DimseTarget {
     @Mixin
     TlsOptions tls = new TlsOptions();
 
+    /** The asynchronous operations window asked for; {@code dicom send} sets it from {@code --max-ops}. */
+    int maxOperations = AssociationOptions.defaults().maxOperations();
+
     AeTitle callingAe() {
         return AeTitle.of(calling);
     }
@@ -46,7 +49,8 @@ final class DimseTarget {
             throw new IllegalArgumentException("--timeout must be at least 1 second");
         }
         Duration t = Duration.ofSeconds(timeoutSeconds);
-        return AssociationOptions.defaults().withConnectTimeout(t).withArtimTimeout(t).withIdleTimeout(t);
+        return AssociationOptions.defaults().withConnectTimeout(t).withArtimTimeout(t).withIdleTimeout(t)
+                .withMaxOperations(maxOperations);
     }
 
     String where() {

@@ -2,6 +2,7 @@ package dev.deliberate.cli.dicom;
 
 import dev.deliberate.medical.deid.DeidentificationOption;
 import dev.deliberate.medical.net.AeTitle;
+import dev.deliberate.medical.net.AssociationOptions;
 import dev.deliberate.medical.net.CompletedStudy;
 import dev.deliberate.medical.net.Durability;
 import dev.deliberate.medical.net.StorageListener;
@@ -42,6 +43,11 @@ public final class ListenCommand implements Callable<Integer> {
 
     @Option(names = "--max-associations", description = "Associations served at once (default: ${DEFAULT-VALUE}).")
     int maxAssociations = 16;
+
+    @Option(names = "--max-ops", paramLabel = "N", description = "C-STORE requests a sender may have outstanding at"
+            + " once when it asks (the asynchronous operations window), 1 to " + AssociationOptions.MAX_OPERATIONS
+            + "; each is still stored before it is answered (default: ${DEFAULT-VALUE}).")
+    int maxOperations = AssociationOptions.defaults().maxOperations();
 
     @Option(names = "--allow-calling", paramLabel = "AE",
             description = "Accept only these calling AE titles (repeatable; default: any).")
@@ -109,10 +115,15 @@ public final class ListenCommand implements Callable<Integer> {
         if (requireClientCert && !tls.tls) {
             throw new IllegalArgumentException("--require-client-cert needs --tls");
         }
+        if (maxOperations < 1 || maxOperations > AssociationOptions.MAX_OPERATIONS) {
+            throw new IllegalArgumentException("--max-ops must be between 1 and " + AssociationOptions.MAX_OPERATIONS
+                    + ", got " + maxOperations);
+        }
         Set<AeTitle> allowed = allowCalling.stream().map(AeTitle::of).collect(Collectors.toSet());
         StorageScpOptions o = StorageScpOptions.defaults(AeTitle.of(aet), dir).withAddress(bind, port)
                 .withMaxAssociations(maxAssociations).withAeTitlePolicy(allowed, !anyCalled)
                 .withStudyCompleteAfter(Duration.ofMillis((long) (studyQuietSeconds * 1000))).withDurability(durability);
+        o = o.withAssociation(o.association().withMaxOperations(maxOperations));
         if (deid) {
             PrintWriter err = spec.commandLine().getErr();
             o = o.withDeidentification(DeidCommand.policy(DeidCommand.secret(keyFile, null, err), deidOptions,

@@ -1,5 +1,6 @@
 package dev.deliberate.cli.dicom;
 
+import dev.deliberate.medical.net.AssociationOptions;
 import dev.deliberate.medical.net.StoreScu;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,12 @@ public final class SendCommand implements Callable<Integer> {
             + " files when the SCP accepts them; extra ones it refuses are not an error.")
     int associations = 1;
 
+    @Option(names = "--max-ops", paramLabel = "N", description = "C-STORE requests on the wire before the first answer"
+            + " is awaited, 1 to " + AssociationOptions.MAX_OPERATIONS + ", when the SCP agrees (the asynchronous"
+            + " operations window; DCMTK and Orthanc answer one at a time, whatever is asked). 1: synchronous"
+            + " (default: ${DEFAULT-VALUE}).")
+    int maxOperations = AssociationOptions.defaults().maxOperations();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +43,11 @@ public final class SendCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--associations must be between 1 and "
                     + StoreScu.MAX_ASSOCIATIONS + ", got " + associations);
         }
+        if (maxOperations < 1 || maxOperations > AssociationOptions.MAX_OPERATIONS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-ops must be between 1 and "
+                    + AssociationOptions.MAX_OPERATIONS + ", got " + maxOperations);
+        }
+        target.maxOperations = maxOperations;
         return DimseRuns.send(target, paths, quiet, associations, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DimseRunsTest {
 
     private static final List<String> WORDS = List.of("--aet", "ME", "--called", "PACS", "--host", "h.example",
-            "--port", "104", "--port=11112", "0", "65536", "0104", "--timeout", "5", "--quiet", "--associations",
+            "--port", "104", "--port=11112", "0", "65536", "0104", "--timeout", "5", "--quiet", "--associations", "--max-ops",
             "2", "17", "a.dcm", "dir", "--tls", "--trust-cert", "-h", "@args", "--", "");
 
     /** Target fields as a comparable list, with the TLS options (which the plain form never sets). */
@@ -35,7 +35,7 @@ class DimseRunsTest {
             return Optional.empty();
         }
         List<Object> all = new ArrayList<>(fields(c.target));
-        all.addAll(List.of(c.paths, c.quiet, c.associations));
+        all.addAll(List.of(c.paths, c.quiet, c.associations, c.maxOperations));
         return Optional.of(all);
     }
 
@@ -61,9 +61,13 @@ class DimseRunsTest {
             if (send.isPresent()) {
                 plainSend++;
                 List<Object> all = new ArrayList<>(fields(send.get().target()));
-                all.addAll(List.of(send.get().paths(), send.get().quiet(), send.get().associations()));
+                all.addAll(List.of(send.get().paths(), send.get().quiet(), send.get().associations(),
+                        send.get().target().maxOperations));
                 if (send.get().associations() > 16) {
                     throw new AssertionError("associations out of range accepted: " + a);
+                }
+                if (send.get().target().maxOperations < 1 || send.get().target().maxOperations > 64) {
+                    throw new AssertionError("--max-ops out of range accepted: " + a);
                 }
                 assertEquals(picocliSend(a), Optional.of(all), () -> "send " + a);
             }
@@ -86,6 +90,10 @@ class DimseRunsTest {
         assertEquals(Optional.empty(), DimseRuns.sendArgs(List.of("--called", "P", "--port", "104")), "no files");
         assertEquals(Optional.empty(),
                 DimseRuns.sendArgs(List.of("--called", "P", "--port", "104", "--associations", "17", "f")));
+        assertEquals(Optional.empty(),
+                DimseRuns.sendArgs(List.of("--called", "P", "--port", "104", "--max-ops", "65", "f")));
+        assertEquals(Optional.empty(),
+                DimseRuns.sendArgs(List.of("--called", "P", "--port", "104", "--max-ops", "0", "f")));
     }
 
 }

@@ -60,6 +60,7 @@ public final class Association implements AutoCloseable {
     private final String peerImplementationClassUid;
     private final String peerImplementationVersionName;
     private final long peerMaxPduLength;
+    private final int operationsWindow;
     private int messageId;
     private boolean released;
     /** The presentation context the latest response came on (its dataset must follow on the same). */
@@ -74,6 +75,19 @@ public final class Association implements AutoCloseable {
         this.peerImplementationClassUid = ac.implementationClassUid();
         this.peerImplementationVersionName = ac.implementationVersionName();
         this.peerMaxPduLength = ac.maxPduLength();
+        // no sub-item in the answer: synchronous; 0: the acceptor sets no limit, so ours holds
+        int granted = ac.operationsInvoked();
+        this.operationsWindow = options.maxOperations() <= 1 || granted < 0 ? 1
+                : granted == 0 ? options.maxOperations() : Math.max(1, Math.min(granted, options.maxOperations()));
+    }
+
+    /**
+     * How many operations this side may have outstanding at once, as negotiated (PS3.7 D.3.3.3): the smaller of
+     * what {@link AssociationOptions#maxOperations()} asked and the acceptor granted; 1 (synchronous) when the
+     * acceptor did not answer the window. {@link StoreScu} sends that many files before it waits for an answer.
+     */
+    public int operationsWindow() {
+        return operationsWindow;
     }
 
     /**
@@ -139,7 +153,7 @@ public final class Association implements AutoCloseable {
         }
         Link link = new Link(s, options.maxPduLength());
         try {
-            link.send(Pdus.associateRq(request, options.maxPduLength()));
+            link.send(Pdus.associateRq(request, options.maxPduLength(), options.maxOperations()));
             link.timeout((int) options.artimTimeout().toMillis(), "A-ASSOCIATE-AC from " + request.called());
             int type = link.readPdu();
             if (type == Pdus.ASSOCIATE_RJ) {
@@ -297,6 +311,15 @@ public final class Association implements AutoCloseable {
 
     /** {@link #store(Path)} for a file whose header the caller has read already. */
     StoreResult storeFile(Path file, String sopClass, String sopInstance, TransferSyntax ts) throws IOException {
+        PendingStore p = requestFile(file, sopClass, sopInstance, ts);
+        return awaitStore(List.of(p)).result();
+    }
+
+    /**
+     * Sends the C-STORE request of a file (as {@link #store(Path)}) without waiting for its answer: the caller keeps
+     * at most {@link #operationsWindow()} outstanding and collects them with {@link #awaitStore(List)}.
+     */
+    PendingStore requestFile(Path file, String sopClass, String sopInstance, TransferSyntax ts) throws IOException {
         ensureOpen();
         Optional<NegotiatedContext> same = acceptedContext(sopClass, List.of(ts.uid()));
         if (same.isPresent()) {
@@ -309,7 +332,7 @@ public final class Association implements AutoCloseable {
                     ch.position(start);
                     InputStream in = Channels.newInputStream(ch);
                     boolean pad = size % 2 != 0;
-                    return send(same.get(), sopClass, sopInstance, size + (pad ? 1 : 0), out -> {
+                    return request(same.get(), sopClass, sopInstance, size + (pad ? 1 : 0), out -> {
                         out.copyFrom(in);
                         if (pad) {
                             out.write(0);
@@ -324,7 +347,36 @@ public final class Association implements AutoCloseable {
                 .orElseThrow(() -> noContext(sopClass, ts.uid() + (ts.encapsulated() ? ""
                         : " or explicit/implicit VR little endian")));
         DicomFile full = DicomReader.standard().read(file);
-        return store(full.dataset(), c, sopClass, sopInstance);
+        return request(full.dataset(), c, sopClass, sopInstance);
+    }
+
+    /** A C-STORE request sent and not yet answered. */
+    record PendingStore(int messageId, String sopClass, String sopInstance, String transferSyntax, long size) {}
+
+    /** What {@link #awaitStore(List)} read: which outstanding request was answered, and how. */
+    record AnsweredStore(PendingStore request, StoreResult result) {}
+
+    /**
+     * Reads the next C-STORE response, which must answer one of {@code outstanding} (a peer may answer outstanding
+     * requests in any order, PS3.7 D.3.3.3).
+     *
+     * @throws DicomProtocolException (aborting) when it answers none of them
+     */
+    AnsweredStore awaitStore(List<PendingStore> outstanding) throws IOException {
+        int[] ids = new int[outstanding.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = outstanding.get(i).messageId();
+        }
+        Command rsp = readResponse(Command.C_STORE_RSP, ids);
+        skipDataset(rsp);
+        int answered = rsp.requireUS(Command.MESSAGE_ID_RESPONDED);
+        for (PendingStore p : outstanding) {
+            if (p.messageId() == answered) {
+                return new AnsweredStore(p, new StoreResult(p.sopClass(), p.sopInstance(), p.transferSyntax(),
+                        p.size(), rsp.status()));
+            }
+        }
+        throw new IllegalStateException("unreachable: readResponse checked message " + answered);
     }
 
     /**
@@ -347,16 +399,21 @@ public final class Association implements AutoCloseable {
 
     private StoreResult store(DicomObject dataset, NegotiatedContext c, String sopClass, String sopInstance)
             throws IOException {
+        return awaitStore(List.of(request(dataset, c, sopClass, sopInstance))).result();
+    }
+
+    private PendingStore request(DicomObject dataset, NegotiatedContext c, String sopClass, String sopInstance)
+            throws IOException {
         ByteArrayOutputStream enc = new ByteArrayOutputStream();
         DicomWriter.standard().writeDataset(dataset, TransferSyntax.of(c.transferSyntax()), enc);
-        return send(c, sopClass, sopInstance, enc.size(), out -> enc.writeTo(out));
+        return request(c, sopClass, sopInstance, enc.size(), out -> enc.writeTo(out));
     }
 
     private interface Body {
         void write(Link.PdvOutput out) throws IOException;
     }
 
-    private StoreResult send(NegotiatedContext c, String sopClass, String sopInstance, long size, Body body)
+    private PendingStore request(NegotiatedContext c, String sopClass, String sopInstance, long size, Body body)
             throws IOException {
         int id = nextMessageId();
         link.sendCommand(c.id(), new Command().setUid(Command.AFFECTED_SOP_CLASS, sopClass)
@@ -366,9 +423,7 @@ public final class Association implements AutoCloseable {
         Link.PdvOutput out = link.new PdvOutput(c.id(), false);
         body.write(out);
         out.close();
-        Command rsp = readResponse(Command.C_STORE_RSP, id);
-        skipDataset(rsp);
-        return new StoreResult(sopClass, sopInstance, c.transferSyntax(), size, rsp.status());
+        return new PendingStore(id, sopClass, sopInstance, c.transferSyntax(), size);
     }
 
     /**
@@ -681,6 +736,11 @@ public final class Association implements AutoCloseable {
     }
 
     private Command readResponse(int expectedField, int id) throws IOException {
+        return readResponse(expectedField, new int[] {id});
+    }
+
+    /** The next response, which must be of {@code expectedField} and answer one of the messages {@code ids}. */
+    private Command readResponse(int expectedField, int[] ids) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(256);
         Optional<int[]> ctx = link.readCommandInto(b, false);
         lastContext = ctx.orElseThrow()[0];
@@ -693,9 +753,14 @@ public final class Association implements AutoCloseable {
                         expectedField, request.called(), field), 6);
             }
             int responded = rsp.requireUS(Command.MESSAGE_ID_RESPONDED);
-            if (responded != id) {
-                throw new DicomProtocolException("response to message " + responded + " where " + id
-                        + " was outstanding", 6);
+            boolean outstanding = false;
+            for (int id : ids) {
+                outstanding |= id == responded;
+            }
+            if (!outstanding) {
+                throw new DicomProtocolException("response to message " + responded + " where "
+                        + (ids.length == 1 ? ids[0] + " was" : java.util.Arrays.toString(ids) + " were")
+                        + " outstanding", 6);
             }
             rsp.requireUS(Command.STATUS);
         } catch (DicomProtocolException e) {

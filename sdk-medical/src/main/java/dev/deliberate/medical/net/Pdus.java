@@ -25,12 +25,20 @@ final class Pdus {
 
     private Pdus() {}
 
-    /** Fields common to the decoded A-ASSOCIATE-RQ and -AC. */
+    /**
+     * Fields common to the decoded A-ASSOCIATE-RQ and -AC. {@code operationsInvoked} is the asynchronous operations
+     * window's Maximum-number-operations-invoked (0: unlimited), or -1 when the sub-item is absent (synchronous).
+     */
     record Associate(String called, String calling, String applicationContext, List<PresentationContext> proposed,
             List<int[]> results, List<String> resultSyntaxes, List<RoleSelection> roles, long maxPduLength,
-            String implementationClassUid, String implementationVersionName) {}
+            String implementationClassUid, String implementationVersionName, int operationsInvoked) {}
 
-    static byte[] associateRq(AssociationRequest rq, int maxPduLength) {
+    /**
+     * An A-ASSOCIATE-RQ. With {@code maxOperations} above 1 it carries an asynchronous operations window asking to
+     * invoke that many operations at once and offering to perform one (this side never performs operations
+     * asynchronously).
+     */
+    static byte[] associateRq(AssociationRequest rq, int maxPduLength, int maxOperations) {
         ByteArrayOutputStream items = new ByteArrayOutputStream();
         item(items, 0x10, ascii(Uids.APPLICATION_CONTEXT));
         for (PresentationContext pc : rq.contexts()) {
@@ -45,12 +53,17 @@ final class Pdus {
             }
             item(items, 0x20, sub.toByteArray());
         }
-        item(items, 0x50, userInfo(maxPduLength, rq.roles()));
+        item(items, 0x50, userInfo(maxPduLength, maxOperations, rq.roles()));
         return pdu(ASSOCIATE_RQ, header(rq.called().value(), rq.calling().value(), items.toByteArray()));
     }
 
+    /**
+     * An A-ASSOCIATE-AC. When the request asked for an asynchronous operations window and {@code maxOperations} is
+     * above 1, the answer lets the requester invoke the smaller of the two (PS3.7 D.3.3.3: never more than it asked)
+     * and performs one at a time.
+     */
     static byte[] associateAc(Associate rq, List<NegotiatedContext> results, List<RoleSelection> roles,
-            int maxPduLength) {
+            int maxPduLength, int maxOperations) {
         ByteArrayOutputStream items = new ByteArrayOutputStream();
         item(items, 0x10, ascii(Uids.APPLICATION_CONTEXT));
         for (NegotiatedContext nc : results) {
@@ -63,7 +76,9 @@ final class Pdus {
             item(sub, 0x40, ascii(nc.accepted() ? nc.transferSyntax() : ""));
             item(items, 0x21, sub.toByteArray());
         }
-        item(items, 0x50, userInfo(maxPduLength, roles));
+        int window = rq.operationsInvoked() < 0 || maxOperations <= 1 ? 1
+                : rq.operationsInvoked() == 0 ? maxOperations : Math.min(rq.operationsInvoked(), maxOperations);
+        item(items, 0x50, userInfo(maxPduLength, window, roles));
         return pdu(ASSOCIATE_AC, header(rq.called(), rq.calling(), items.toByteArray()));
     }
 
@@ -83,11 +98,15 @@ final class Pdus {
         return pdu(ABORT, new byte[] {0, 0, (byte) source, (byte) reason});
     }
 
-    private static byte[] userInfo(int maxPduLength, List<RoleSelection> roles) {
+    private static byte[] userInfo(int maxPduLength, int operationsInvoked, List<RoleSelection> roles) {
         ByteArrayOutputStream ui = new ByteArrayOutputStream();
         item(ui, 0x51, new byte[] {(byte) (maxPduLength >>> 24), (byte) (maxPduLength >>> 16),
                 (byte) (maxPduLength >>> 8), (byte) maxPduLength});
         item(ui, 0x52, ascii(DicomWriter.IMPLEMENTATION_CLASS_UID));
+        if (operationsInvoked > 1) {
+            // asynchronous operations window (PS3.7 D.3.3.3): invoked, then performed (1: one at a time)
+            item(ui, 0x53, new byte[] {(byte) (operationsInvoked >>> 8), (byte) operationsInvoked, 0, 1});
+        }
         for (RoleSelection r : roles) {
             byte[] uid = ascii(r.sopClassUid());
             ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -166,6 +185,7 @@ final class Pdus {
         long maxPdu = 0;
         String implUid = "";
         String implVersion = "";
+        int opsInvoked = -1;
         boolean sawUserInfo = false;
         int pos = 68;
         while (pos < length) {
@@ -233,6 +253,12 @@ final class Pdus {
                             }
                             case 0x52 -> implUid = text(b, s, sub[1]);
                             case 0x55 -> implVersion = text(b, s, sub[1]);
+                            case 0x53 -> {
+                                if (sub[1] != 4) {
+                                    throw bad("asynchronous operations window sub-item of " + sub[1] + " bytes");
+                                }
+                                opsInvoked = u16(b, s);
+                            }
                             case 0x54 -> {
                                 if (sub[1] < 4) {
                                     throw bad("role selection sub-item of " + sub[1] + " bytes");
@@ -247,8 +273,8 @@ final class Pdus {
                                 }
                             }
                             default -> {
-                                // asynchronous operations window, extended negotiation, user identity: not
-                                // negotiated; PS3.7 D.3.3 lets the acceptor ignore them
+                                // extended negotiation, user identity: not negotiated; PS3.7 D.3.3 lets the
+                                // acceptor ignore them
                             }
                         }
                         p += 4 + sub[1];
@@ -263,7 +289,7 @@ final class Pdus {
             throw bad("A-ASSOCIATE without the mandatory user information item");
         }
         return new Associate(called, calling, appContext, proposed, results, resultSyntaxes, roles, maxPdu, implUid,
-                implVersion);
+                implVersion, opsInvoked);
     }
 
     /** Type and length of the item at {@code pos}, checked to end within {@code end}. */

@@ -306,7 +306,7 @@ public final class StorageScp implements AutoCloseable {
                     + peerMax + " bytes", 6));
         }
         link.maxSend((int) (peerMax == 0 ? cap : Math.min(peerMax, cap)));
-        link.send(Pdus.associateAc(rq, results, roles, ao.maxPduLength()));
+        link.send(Pdus.associateAc(rq, results, roles, ao.maxPduLength(), ao.maxOperations()));
         return Optional.of(new Session(link, calling, acceptedById));
     }
 

@@ -22,6 +22,13 @@ import javax.net.ssl.SSLContext;
  * presentation contexts, sends each file as it is (see {@link Association#store(Path)}), reports progress per file,
  * and keeps going past files that are not DICOM or that the peer refuses. A connection that cannot be made or an
  * association that is rejected fails the whole send, since no file could go.
+ *
+ * <p>Each association keeps up to its negotiated {@linkplain Association#operationsWindow() operations window} of
+ * requests unanswered ({@link AssociationOptions#maxOperations()}, 16 by default, where the SCP grants it; DCMTK and
+ * Orthanc grant none and are sent one file at a time). When an association breaks, the files it had sent and not had
+ * answered are sent again, each alone, over another association or a fresh one; a file that was unanswered at two
+ * breaks is reported with the error. So a file the SCP cannot take costs at most two associations, the rest of the
+ * study still goes, and no file is reported stored that the SCP did not acknowledge.
  */
 public final class StoreScu {
 
@@ -164,11 +171,11 @@ public final class StoreScu {
     }
 
     /**
-     * Sends the files over up to {@code associations} associations at once, each taking the next file when its last
-     * one is acknowledged. More than one pays off for many files: the SCP stores one instance while the next is on
-     * the wire (on two cores, two associations sent 5,000 files in 0.6 of the time of one). An SCP that refuses the
-     * extra associations (a busy limit) gets the files over those it accepted. {@code progress} is called from the
-     * sending threads, one call at a time, as files finish.
+     * Sends the files over up to {@code associations} associations at once, each taking the next file when its
+     * window has room. More than one pays off for many files when the SCP answers one request at a time: it stores one
+     * instance while the next is on the wire (on two cores, two synchronous associations sent 5,000 files in 0.6 of the
+     * time of one). An SCP that refuses the extra associations (a busy limit) gets the files over those it accepted.
+     * {@code progress} is called from the sending threads, one call at a time, as files finish.
      *
      * @param associations 1 to {@link #MAX_ASSOCIATIONS}
      * @throws AssociationRejectedException when the SCP rejects every association of a group of files
@@ -267,17 +274,26 @@ public final class StoreScu {
 
     /**
      * One group of files (contexts that fit one association) sent by one or more associations, each taking the next
-     * file from a shared cursor. An association that cannot be opened leaves the files to the others; one that
-     * breaks reports the file in flight and stops. Files no association could take are reported with the last error;
-     * when no file of the group went at all, that error is thrown, as no association can be had.
+     * file from a shared queue and keeping up to its negotiated window of them unanswered. An association that cannot
+     * be opened leaves the files to the others. When one breaks, the files it had sent and not had answered go back
+     * to the queue, to be sent over another association (or a fresh one once all have ended); a file that was
+     * unanswered at two breaks is reported with the error, so one file the SCP cannot take costs at most two
+     * associations and never the rest. When no association can be had, the files left are reported with the last
+     * error, or, when no file of the group went at all, that error is thrown.
      */
     private static final class GroupSend {
+        /** A file unanswered at this many breaks is not sent again. */
+        private static final int MAX_BREAKS = 2;
+
         private final Target target;
         private final AssociationRequest rq;
         private final List<Item> items;
         private final Outcome[] outcomes;
         private final Reporter report;
         private final java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.ConcurrentLinkedQueue<Item> returned =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicIntegerArray breaks;
         private final java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicReference<Exception> fatal =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -290,6 +306,7 @@ public final class StoreScu {
             this.items = items;
             this.outcomes = outcomes;
             this.report = report;
+            this.breaks = new java.util.concurrent.atomic.AtomicIntegerArray(outcomes.length);
         }
 
         void run(int associations, java.util.concurrent.ExecutorService helpers) throws IOException {
@@ -309,6 +326,13 @@ public final class StoreScu {
                             : new IllegalStateException("sending thread failed", e.getCause()));
                 }
             }
+            // files handed back after the other associations had ended, or left when all of them broke: fresh
+            // associations carry them, one at a time, for as long as each gets some file answered or reported
+            int before = -1;
+            while (fatal.get() == null && lastBreak.get() != null && filesLeft() && handled.get() != before) {
+                before = handled.get();
+                work();
+            }
             Exception f = fatal.get();
             if (f instanceof IOException io) {
                 throw io;
@@ -317,16 +341,33 @@ public final class StoreScu {
                 throw r;
             }
             DicomNetworkException broke = lastBreak.get();
-            if (cursor.get() < items.size() && broke != null) {
+            if (broke != null && filesLeft()) {
                 if (handled.get() == 0) {
                     throw broke; // nothing of this group went: the SCP is unreachable or refuses us
                 }
-                // every association of the group broke: the rest is reported, the next group gets fresh ones
-                int i;
-                while ((i = cursor.getAndIncrement()) < items.size()) {
-                    finish(items.get(i), Optional.empty(), broke.getMessage());
+                // no association is left to carry the rest: it is reported, the next group gets fresh ones
+                for (Item item; (item = next()) != null; ) {
+                    finish(item, Optional.empty(), broke.getMessage());
                 }
             }
+        }
+
+        private boolean filesLeft() {
+            return !returned.isEmpty() || cursor.get() < items.size();
+        }
+
+        /** The next file to send: one handed back by a broken association first, else the next of the group. */
+        private Item next() {
+            Item r = returned.poll();
+            if (r != null) {
+                return r;
+            }
+            int i = cursor.getAndIncrement();
+            if (i >= items.size()) {
+                cursor.set(items.size()); // no overflow however often it is asked
+                return null;
+            }
+            return items.get(i);
         }
 
         /** One association: sends files until the group is done, the association breaks, or another one failed. */
@@ -343,25 +384,60 @@ public final class StoreScu {
                 fatal.compareAndSet(null, e);
                 return;
             }
+            // up to the negotiated window of requests on the wire before the first answer is awaited: the SCP
+            // stores one file while the next ones arrive (one at a time with DCMTK or Orthanc, which grant none)
+            int window = a.operationsWindow();
+            List<Association.PendingStore> outstanding = new ArrayList<>(window);
+            List<Item> inFlight = new ArrayList<>(window);
+            Item held = null; // a file that was unanswered at a break: it waits for an empty wire, then goes alone
             try (a) {
-                int i;
-                while (fatal.get() == null && (i = cursor.getAndIncrement()) < items.size()) {
-                    Item item = items.get(i);
-                    try {
-                        StoreResult r = a.storeFile(item.file(), item.pair().get(0), item.instance(),
-                                TransferSyntax.of(item.pair().get(1)));
-                        finish(item, Optional.of(r), r.status().ok() ? null : "status " + r.status());
-                    } catch (NoPresentationContextException | DicomParseException e) {
-                        finish(item, Optional.empty(), e.getMessage());
-                    } catch (DicomNetworkException e) {
-                        // the association broke: the file in flight is reported, the others carry on
-                        lastBreak.set(e);
-                        finish(item, Optional.empty(), e.getMessage());
-                        return;
+                boolean alone = false;
+                while (true) {
+                    while (!alone && outstanding.size() < window) {
+                        Item item = held != null ? held : fatal.get() == null ? next() : null;
+                        if (item == null) {
+                            break;
+                        }
+                        boolean suspect = breaks.get(item.index()) > 0;
+                        if (suspect && !outstanding.isEmpty()) {
+                            held = item;
+                            break;
+                        }
+                        held = null;
+                        inFlight.add(item);
+                        try {
+                            outstanding.add(a.requestFile(item.file(), item.pair().get(0), item.instance(),
+                                    TransferSyntax.of(item.pair().get(1))));
+                            alone = suspect; // so that a second break is its own and no other file's
+                        } catch (NoPresentationContextException | DicomParseException e) {
+                            inFlight.remove(inFlight.size() - 1);
+                            finish(item, Optional.empty(), e.getMessage()); // nothing of it was sent
+                        }
                     }
+                    if (outstanding.isEmpty()) {
+                        break;
+                    }
+                    Association.AnsweredStore answer = a.awaitStore(outstanding);
+                    int k = outstanding.indexOf(answer.request());
+                    outstanding.remove(k);
+                    StoreResult r = answer.result();
+                    finish(inFlight.remove(k), Optional.of(r), r.status().ok() ? null : "status " + r.status());
+                    alone &= !outstanding.isEmpty();
                 }
             } catch (DicomNetworkException e) {
-                lastBreak.set(e); // closing a broken association
+                // the association broke, while sending, awaiting an answer or closing: what it had unanswered goes
+                // back to the queue, unless it was unanswered at a break before
+                lastBreak.set(e);
+                for (Item item : inFlight) {
+                    if (breaks.incrementAndGet(item.index()) >= MAX_BREAKS) {
+                        finish(item, Optional.empty(), e.getMessage());
+                    } else {
+                        returned.add(item);
+                    }
+                }
+                if (held != null) {
+                    returned.add(held);
+                }
             } catch (IOException | RuntimeException e) {
                 fatal.compareAndSet(null, e);
             }

@@ -20,7 +20,7 @@ class PduFuzzTest {
 
     @Test
     void aValidRequestDecodesToWhatWasEncoded() {
-        byte[] pdu = Pdus.associateRq(RQ, 32768);
+        byte[] pdu = Pdus.associateRq(RQ, 32768, 1);
         Pdus.Associate a = Pdus.decodeAssociate(Arrays.copyOfRange(pdu, 6, pdu.length), pdu.length - 6, false);
         assertEquals("FUZZSCP", a.called());
         assertEquals("FUZZSCU", a.calling());
@@ -33,7 +33,7 @@ class PduFuzzTest {
 
     @Test
     void mutatedAssociationRequestsFailOnlyWithProtocolErrors() {
-        byte[] pdu = Pdus.associateRq(RQ, 32768);
+        byte[] pdu = Pdus.associateRq(RQ, 32768, 1);
         byte[] body = Arrays.copyOfRange(pdu, 6, pdu.length);
         Random random = new Random(20261201L);
         int rejected = 0;

@@ -215,7 +215,7 @@ class ScpFaultsTest {
         s.setSoTimeout(10_000);
         AssociationRequest rq = AssociationRequest.of(SCU, SCP, List.of(new PresentationContext(1, NetFixtures.CT,
                 List.of(CT_CONTEXT_TS))));
-        s.getOutputStream().write(Pdus.associateRq(rq, 16384));
+        s.getOutputStream().write(Pdus.associateRq(rq, 16384, 1));
         assertEquals(Pdus.ASSOCIATE_AC, readPduType(s));
         return s;
     }

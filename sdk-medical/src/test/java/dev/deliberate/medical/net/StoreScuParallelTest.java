@@ -20,12 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link StoreScu#send(StoreScu.Target, List, int, java.util.function.Consumer)} with several associations. */
 class StoreScuParallelTest {
     private static final AeTitle SCP = AeTitle.of("PARSCP");
+    private static final AeTitle SCU = AeTitle.of("PARSCU");
 
     @TempDir
     Path tmp;
 
     private static StoreScu.Target target(int port) {
-        return new StoreScu.Target("127.0.0.1", port, AeTitle.of("PARSCU"), SCP, AssociationOptions.defaults());
+        return new StoreScu.Target("127.0.0.1", port, SCU, SCP, AssociationOptions.defaults());
     }
 
     /** Every file stored once and intact, progress counted once per file in order, whatever the association count. */
@@ -87,8 +88,9 @@ class StoreScuParallelTest {
     }
 
     /**
-     * The SCP aborts the association that carries a dataset over its limit. With one association the rest of the
-     * group is reported as not sent (nothing is left to carry it); with three the others carry the rest.
+     * The SCP aborts the association that carries a dataset over its limit. The files sent behind it and not yet
+     * answered go again, each alone, over another association (or a fresh one when it was the only one); the big file
+     * is reported after the second association it breaks, and every other file is stored exactly once.
      */
     @Test
     void anAbortedAssociationReportsItsFileAndTheOthersCarryOn() throws Exception {
@@ -97,22 +99,27 @@ class StoreScuParallelTest {
         Path big = NetFixtures.writeStudy(tmp.resolve("big"), "2.25.76", 1, 64,
                 TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN).get(0);
         files.add(10, big); // over the 4,000-byte limit below; the small ones are about 400 bytes
-        for (int associations : new int[] {1, 3}) {
-            try (StorageScp scp = StorageScp.start(StorageScpOptions.defaults(SCP, tmp.resolve("out" + associations))
-                    .withMaxDatasetLength(4000), StorageListener.none())) {
-                StoreScu.Summary s = StoreScu.send(target(scp.port()), files, associations, p -> { });
-                StoreScu.Outcome bigOutcome = s.outcomes().get(10);
-                assertTrue(bigOutcome.error().isPresent() && !bigOutcome.ok(), bigOutcome.toString());
-                for (int i = 0; i < 10; i++) {
-                    assertTrue(s.outcomes().get(i).ok(), "sent before the abort: " + s.outcomes().get(i));
+        for (int maxOps : new int[] {1, 16}) {
+            for (int associations : new int[] {1, 3}) {
+                Path out = tmp.resolve("out" + associations + "-" + maxOps);
+                List<StoreScu.Progress> progress = java.util.Collections.synchronizedList(new ArrayList<>());
+                try (StorageScp scp = StorageScp.start(StorageScpOptions.defaults(SCP, out)
+                        .withMaxDatasetLength(4000), StorageListener.none())) {
+                    StoreScu.Target t = new StoreScu.Target("127.0.0.1", scp.port(), SCU, SCP,
+                            AssociationOptions.defaults().withMaxOperations(maxOps));
+                    StoreScu.Summary s = StoreScu.send(t, files, associations, progress::add);
+                    String how = associations + " association(s), window " + maxOps;
+                    StoreScu.Outcome bigOutcome = s.outcomes().get(10);
+                    assertTrue(bigOutcome.error().orElse("").contains("aborted") && !bigOutcome.ok(),
+                            how + ": " + bigOutcome);
+                    assertEquals(30, s.stored(), () -> how + ": the rest was carried: " + s.stored() + " "
+                            + s.outcomes().stream().filter(o -> !o.ok()).toList());
+                    assertEquals(files.size(), s.outcomes().size());
+                    assertEquals(files.size(), progress.size(), how + ": one progress call per file");
+                    assertEquals(2, scp.stats().associationsFailed(), how + ": the big file broke two associations");
                 }
-                if (associations == 1) {
-                    assertEquals(10, s.stored(), "the rest of the group had no association left");
-                } else {
-                    assertEquals(30, s.stored(), () -> "the other associations carried the rest: " + s.stored()
-                            + " " + s.outcomes().stream().filter(o -> !o.ok()).toList());
-                }
-                assertEquals(files.size(), s.outcomes().size());
+                List<Path> stored = NetFixtures.filesUnder(out);
+                assertEquals(30, stored.size(), "each small file stored once: " + stored);
             }
         }
     }
