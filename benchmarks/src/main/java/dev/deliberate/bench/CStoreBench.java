@@ -46,7 +46,9 @@ import java.util.stream.Stream;
  *       an untimed first run), the same with {@code DELIBERATE_NO_CDS=1} (a plain JVM, as before), the
  *       launcher with {@code --associations 2} (two associations at once; storescu has no such option), and the
  *       launcher with {@code --max-ops 1} (synchronous: no asynchronous operations window, one request answered
- *       before the next goes, as storescu sends; by default the SDK keeps up to 16 unanswered where the SCP agrees).
+ *       before the next goes, as storescu sends; by default the SDK keeps up to 16 unanswered where the SCP agrees);
+ *   <li>receiving: {@code storescu} sending into {@code deliberate dicom listen --durability ATOMIC_RENAME}, against
+ *       the reference's {@code storescp}: the same sender, only the receiver differs (a modality sending to a node).
  * </ul>
  *
  * The files and both receivers' folders are under {@code java.io.tmpdir}: on a shared virtual disk the write-back of
@@ -113,6 +115,7 @@ public final class CStoreBench {
             List<Double> plain = new ArrayList<>();
             List<Double> parallel = new ArrayList<>();
             List<Double> synchronous = new ArrayList<>();
+            List<Double> dcmtkToSdk = new ArrayList<>();
             // untimed: the launcher's first dicom send makes its class-data archive
             timed(work, List.of(launcher, "dicom", "send", "--quiet", "--aet", "BENCH", "--called", "SDKSCP",
                     "--port", String.valueOf(renamePort), files.toString()), false);
@@ -134,7 +137,10 @@ public final class CStoreBench {
                             renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (2 associations)"),
                     new Variant(synchronous, List.of(launcher, "dicom", "send", "--quiet", "--max-ops", "1",
                             "--aet", "BENCH", "--called", "SDKSCP", "--port", rp, files.toString()), false,
-                            renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (synchronous sender)"));
+                            renameOut, "deliberate dicom listen --durability ATOMIC_RENAME (synchronous sender)"),
+                    new Variant(dcmtkToSdk, List.of("storescu", "-aet", "BENCH", "-aec", "SDKSCP", "+sd",
+                            "127.0.0.1", rp, files.toString()), false, renameOut,
+                            "deliberate dicom listen --durability ATOMIC_RENAME (storescu sending)"));
             for (int r = 0; r < rounds; r++) {
                 // each round starts with another variant, and every timed command starts after a sync: on a
                 // shared disk no command pays for the write-back of the one before it
@@ -147,8 +153,8 @@ public final class CStoreBench {
                 }
                 System.out.printf(Locale.ROOT, "  round %d: DCMTK %.3f s, SDK fsync %.3f s, SDK rename %.3f s,"
                         + " SDK rename, plain JVM sender %.3f s, SDK rename, 2 associations %.3f s, SDK rename,"
-                        + " synchronous %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r), rename.get(r), plain.get(r),
-                        parallel.get(r), synchronous.get(r));
+                        + " synchronous %.3f s, storescu into SDK rename %.3f s%n", r + 1, dcmtk.get(r), sdk.get(r),
+                        rename.get(r), plain.get(r), parallel.get(r), synchronous.get(r), dcmtkToSdk.get(r));
             }
             // the library without process start or JIT warm-up: one JVM, SCU and SCP warmed up by at least 10,000
             // files (fewer leave the compiler half done), then the default window and a synchronous sender in turns
@@ -196,6 +202,9 @@ public final class CStoreBench {
             double sy = median(synchronous);
             System.out.printf(Locale.ROOT, "SDK   same, --max-ops 1 (synchronous sender):    %.3f s, %.0f files/s%n",
                     sy, count / sy);
+            double ds = median(dcmtkToSdk);
+            System.out.printf(Locale.ROOT, "DCMTK storescu -> SDK dicom listen (atomic rename): %.3f s, %.0f files/s"
+                    + " (receiving: storescp time / SDK listen time %.2fx)%n", ds, count / ds, d / ds);
             double ip = median(inProcess);
             double ips = median(inProcessSync);
             System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s;"
