@@ -184,27 +184,14 @@ public final class CStoreBench {
                     }
                 }
             }
-            double d = median(dcmtk);
-            double s = median(sdk);
-            double n = median(rename);
-            System.out.printf(Locale.ROOT, "DCMTK storescu -> storescp (TCP_NODELAY=1): %.3f s, %.0f files/s%n", d,
-                    count / d);
-            System.out.printf(Locale.ROOT, "SDK   dicom send -> dicom listen (fsync each):    %.3f s, %.0f files/s%n",
-                    s, count / s);
-            System.out.printf(Locale.ROOT, "SDK   dicom send -> dicom listen (atomic rename): %.3f s, %.0f files/s%n",
-                    n, count / n);
-            double q = median(plain);
-            System.out.printf(Locale.ROOT, "SDK   same, DELIBERATE_NO_CDS=1 (plain JVM):      %.3f s, %.0f files/s%n",
-                    q, count / q);
-            double pa = median(parallel);
-            System.out.printf(Locale.ROOT, "SDK   same, --associations 2:                    %.3f s, %.0f files/s%n",
-                    pa, count / pa);
-            double sy = median(synchronous);
-            System.out.printf(Locale.ROOT, "SDK   same, --max-ops 1 (synchronous sender):    %.3f s, %.0f files/s%n",
-                    sy, count / sy);
-            double ds = median(dcmtkToSdk);
-            System.out.printf(Locale.ROOT, "DCMTK storescu -> SDK dicom listen (atomic rename): %.3f s, %.0f files/s"
-                    + " (receiving: storescp time / SDK listen time %.2fx)%n", ds, count / ds, d / ds);
+            double d = report("DCMTK storescu -> storescp (TCP_NODELAY=1):", dcmtk, count);
+            double s = report("SDK   dicom send -> dicom listen (fsync each):", sdk, count);
+            double n = report("SDK   dicom send -> dicom listen (atomic rename):", rename, count);
+            report("SDK   same, DELIBERATE_NO_CDS=1 (plain JVM):", plain, count);
+            double pa = report("SDK   same, --associations 2:", parallel, count);
+            double sy = report("SDK   same, --max-ops 1 (synchronous sender):", synchronous, count);
+            double ds = report("DCMTK storescu -> SDK dicom listen (atomic rename):", dcmtkToSdk, count);
+            System.out.printf(Locale.ROOT, "      (receiving: storescp time / SDK listen time %.2fx)%n", d / ds);
             double ip = median(inProcess);
             double ips = median(inProcessSync);
             System.out.printf(Locale.ROOT, "SDK   library in one warm JVM (atomic rename):  %.3f s, %.0f files/s;"
@@ -344,6 +331,13 @@ public final class CStoreBench {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Prints one variant's median time and rate under {@code label}, and returns the median. */
+    private static double report(String label, List<Double> times, int count) {
+        double m = median(times);
+        System.out.printf(Locale.ROOT, "%-52s %.3f s, %.0f files/s%n", label, m, count / m);
+        return m;
     }
 
     private static double median(List<Double> v) {

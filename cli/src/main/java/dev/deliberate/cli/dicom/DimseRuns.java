@@ -47,11 +47,11 @@ public final class DimseRuns {
     }
 
     /** C-STORE of every file; progress (unless quiet) and failures on {@code err}, the summary on {@code out}. */
-    static int send(DimseTarget target, List<Path> paths, boolean quiet, int associations, PrintWriter out,
-            PrintWriter err) throws IOException {
+    static int send(DimseTarget target, List<Path> paths, boolean quiet, int associations, int maxOperations,
+            PrintWriter out, PrintWriter err) throws IOException {
         List<Path> files = StoreScu.expand(paths);
         long[] lastPrint = {System.nanoTime()};
-        StoreScu.Summary s = StoreScu.send(target.storeTarget(), files, associations, p -> {
+        StoreScu.Summary s = StoreScu.send(target.storeTarget(maxOperations), files, associations, p -> {
             if (!p.latest().ok()) {
                 err.println("failed: " + p.latest().file() + ": " + p.latest().error().orElse("?"));
             }
@@ -76,12 +76,12 @@ public final class DimseRuns {
 
     /** {@code dicom send} in a plain form: target options, {@code --quiet}, {@code --associations N}, files. */
     public static Optional<PlainCommand> plainSend(List<String> args) {
-        return sendArgs(args).map(a -> (out, err) -> send(a.target(), a.paths(), a.quiet(), a.associations(), out,
-                err));
+        return sendArgs(args).map(a -> (out, err) -> send(a.target(), a.paths(), a.quiet(), a.associations(),
+                a.maxOperations(), out, err));
     }
 
     /** The arguments of a plain {@code dicom send}. */
-    record SendArgs(DimseTarget target, List<Path> paths, boolean quiet, int associations) {}
+    record SendArgs(DimseTarget target, List<Path> paths, boolean quiet, int associations, int maxOperations) {}
 
     static Optional<DimseTarget> echoTarget(List<String> args) {
         Optional<PlainArgs.Parsed> p = ECHO.parse(args);
@@ -101,7 +101,6 @@ public final class DimseRuns {
         if (associations.isEmpty() || maxOperations.isEmpty() || target.isEmpty()) {
             return Optional.empty();
         }
-        target.get().maxOperations = maxOperations.getAsInt();
         List<Path> paths = new ArrayList<>();
         try {
             for (String s : p.positionals()) {
@@ -111,7 +110,7 @@ public final class DimseRuns {
             return Optional.empty();
         }
         return Optional.of(new SendArgs(target.get(), List.copyOf(paths), p.flag("--quiet"),
-                associations.getAsInt()));
+                associations.getAsInt(), maxOperations.getAsInt()));
     }
 
     /** The target options as picocli would set them; empty when a required one is missing or a number is odd. */

@@ -33,9 +33,6 @@ final class DimseTarget {
     @Mixin
     TlsOptions tls = new TlsOptions();
 
-    /** The asynchronous operations window asked for; {@code dicom send} sets it from {@code --max-ops}. */
-    int maxOperations = AssociationOptions.defaults().maxOperations();
-
     AeTitle callingAe() {
         return AeTitle.of(calling);
     }
@@ -49,8 +46,7 @@ final class DimseTarget {
             throw new IllegalArgumentException("--timeout must be at least 1 second");
         }
         Duration t = Duration.ofSeconds(timeoutSeconds);
-        return AssociationOptions.defaults().withConnectTimeout(t).withArtimTimeout(t).withIdleTimeout(t)
-                .withMaxOperations(maxOperations);
+        return AssociationOptions.defaults().withConnectTimeout(t).withArtimTimeout(t).withIdleTimeout(t);
     }
 
     String where() {
@@ -64,9 +60,10 @@ final class DimseTarget {
                 : Association.open(host, port, request, options());
     }
 
-    /** The target of a C-STORE run, over TLS when asked. */
-    StoreScu.Target storeTarget() {
-        StoreScu.Target t = new StoreScu.Target(host, port, callingAe(), calledAe(), options());
+    /** The target of a C-STORE run asking for this asynchronous operations window, over TLS when asked. */
+    StoreScu.Target storeTarget(int maxOperations) {
+        StoreScu.Target t = new StoreScu.Target(host, port, callingAe(), calledAe(),
+                options().withMaxOperations(maxOperations));
         Optional<SSLContext> ctx = tls.context();
         return ctx.isPresent() ? t.withTls(ctx.get()) : t;
     }

@@ -47,8 +47,7 @@ public final class SendCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-ops must be between 1 and "
                     + AssociationOptions.MAX_OPERATIONS + ", got " + maxOperations);
         }
-        target.maxOperations = maxOperations;
-        return DimseRuns.send(target, paths, quiet, associations, spec.commandLine().getOut(),
+        return DimseRuns.send(target, paths, quiet, associations, maxOperations, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 }

@@ -62,11 +62,11 @@ class DimseRunsTest {
                 plainSend++;
                 List<Object> all = new ArrayList<>(fields(send.get().target()));
                 all.addAll(List.of(send.get().paths(), send.get().quiet(), send.get().associations(),
-                        send.get().target().maxOperations));
+                        send.get().maxOperations()));
                 if (send.get().associations() > 16) {
                     throw new AssertionError("associations out of range accepted: " + a);
                 }
-                if (send.get().target().maxOperations < 1 || send.get().target().maxOperations > 64) {
+                if (send.get().maxOperations() < 1 || send.get().maxOperations() > 64) {
                     throw new AssertionError("--max-ops out of range accepted: " + a);
                 }
                 assertEquals(picocliSend(a), Optional.of(all), () -> "send " + a);

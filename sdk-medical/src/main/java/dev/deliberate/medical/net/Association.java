@@ -75,10 +75,7 @@ public final class Association implements AutoCloseable {
         this.peerImplementationClassUid = ac.implementationClassUid();
         this.peerImplementationVersionName = ac.implementationVersionName();
         this.peerMaxPduLength = ac.maxPduLength();
-        // no sub-item in the answer: synchronous; 0: the acceptor sets no limit, so ours holds
-        int granted = ac.operationsInvoked();
-        this.operationsWindow = options.maxOperations() <= 1 || granted < 0 ? 1
-                : granted == 0 ? options.maxOperations() : Math.max(1, Math.min(granted, options.maxOperations()));
+        this.operationsWindow = Pdus.window(ac.operationsInvoked(), options.maxOperations());
     }
 
     /**
@@ -644,8 +641,7 @@ public final class Association implements AutoCloseable {
                     ? DimseStatus.of(0x0122, "SOP class " + sopClass + " not accepted on context " + pcid)
                     : DimseStatus.of(0xC000, "Affected SOP Instance UID is not a valid UID");
         } else {
-            byte[] r = StorageScp.randomBytes();
-            Path tmp = directory.resolve(".incoming-" + java.util.HexFormat.of().formatHex(r) + ".part");
+            Path tmp = StorageScp.incomingFile(directory);
             Path placed = null;
             IOException[] diskError = {null};
             try {

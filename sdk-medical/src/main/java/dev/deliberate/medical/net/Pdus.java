@@ -76,10 +76,17 @@ final class Pdus {
             item(sub, 0x40, ascii(nc.accepted() ? nc.transferSyntax() : ""));
             item(items, 0x21, sub.toByteArray());
         }
-        int window = rq.operationsInvoked() < 0 || maxOperations <= 1 ? 1
-                : rq.operationsInvoked() == 0 ? maxOperations : Math.min(rq.operationsInvoked(), maxOperations);
-        item(items, 0x50, userInfo(maxPduLength, window, roles));
+        item(items, 0x50, userInfo(maxPduLength, window(rq.operationsInvoked(), maxOperations), roles));
         return pdu(ASSOCIATE_AC, header(rq.called(), rq.calling(), items.toByteArray()));
+    }
+
+    /**
+     * The operations window one side may use, from what the other side's sub-item said ({@code offered}: -1 absent,
+     * 0 unlimited, else a count) and this side's own limit: 1 (synchronous) when either is absent or 1, else the
+     * smaller of the two. The acceptor grants this, and the requester takes it from the answer.
+     */
+    static int window(int offered, int limit) {
+        return offered < 0 || limit <= 1 ? 1 : offered == 0 ? limit : Math.min(offered, limit);
     }
 
     static byte[] associateRj(int result, int source, int reason) {

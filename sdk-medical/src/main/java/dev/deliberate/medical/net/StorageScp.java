@@ -424,7 +424,7 @@ public final class StorageScp implements AutoCloseable {
             }
             TransferSyntax ts = TransferSyntax.of(nc.transferSyntax());
             Path dir = options.directory();
-            Path tmp = dir.resolve(".incoming-" + HexFormat.of().formatHex(randomBytes()) + ".part");
+            Path tmp = incomingFile(dir);
             boolean keep = false;
             DimseStatus status;
             long[] size = {0};
@@ -647,8 +647,15 @@ public final class StorageScp implements AutoCloseable {
         }
     }
 
-    /** Eight random bytes for a temporary file's name (package-private: C-GET receives through the same names). */
-    static byte[] randomBytes() {
+    /**
+     * A fresh temporary name in {@code dir} for an instance being received, hidden and ending in {@code .part};
+     * package-private because C-GET receives through the same names.
+     */
+    static Path incomingFile(Path dir) {
+        return dir.resolve(".incoming-" + HexFormat.of().formatHex(randomBytes()) + ".part");
+    }
+
+    private static byte[] randomBytes() {
         byte[] b = new byte[8];
         TempNames.RANDOM.nextBytes(b);
         return b;

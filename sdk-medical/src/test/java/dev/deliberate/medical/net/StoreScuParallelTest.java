@@ -116,6 +116,7 @@ class StoreScuParallelTest {
                             + s.outcomes().stream().filter(o -> !o.ok()).toList());
                     assertEquals(files.size(), s.outcomes().size());
                     assertEquals(files.size(), progress.size(), how + ": one progress call per file");
+                    scp.close(); // waits for the SCP's association threads, which count the failures as they end
                     assertEquals(2, scp.stats().associationsFailed(), how + ": the big file broke two associations");
                 }
                 List<Path> stored = NetFixtures.filesUnder(out);
